@@ -1,0 +1,133 @@
+import type { DeviceStateGroup, ProductCategory, SalesChannel } from './domain';
+import type { Fen } from './money';
+import type { RejectReason, ScenarioId } from './payloads';
+
+/** REST routes. Controllers and the dashboard both read paths from here. */
+export const API_PREFIX = 'api/v1';
+export const ApiRoutes = {
+  kpis: `/${API_PREFIX}/kpis`,
+  dailyHistory: `/${API_PREFIX}/history/daily`,
+  enterprises: `/${API_PREFIX}/enterprises`,
+  enterprise: (id: string) => `/${API_PREFIX}/enterprises/${encodeURIComponent(id)}`,
+  ingestStats: `/${API_PREFIX}/ingest/stats`,
+  trainerCommand: `/${API_PREFIX}/trainer/commands`,
+} as const;
+
+/** The WebSocket endpoint's path on the HTTP server. */
+export const WS_PATH = '/ws';
+
+export interface ChannelSales {
+  channel: SalesChannel;
+  todayFen: Fen;
+  yearToDateFen: Fen;
+}
+
+export interface CategoryProduction {
+  category: ProductCategory;
+  /** Good pieces year to date. */
+  good: number;
+  defective: number;
+  /** Good pieces per simulated hour over the latest simulated day. */
+  piecesPerHour: number;
+}
+
+export interface OeeFigures {
+  availability: number;
+  performance: number;
+  quality: number;
+  oee: number;
+}
+
+export interface SalesKpis {
+  /** Simulated calendar year the figures belong to. */
+  year: number;
+  todayFen: Fen;
+  yearToDateFen: Fen;
+  /** Annualized from the trailing window of daily sales. */
+  runRateFen: Fen;
+  projectedYearEndFen: Fen;
+  targetFen: Fen;
+  baselineFen: Fen;
+  /** Target minus year to date; 0 once reached. */
+  gapToTargetFen: Fen;
+  /** Daily sales needed from tomorrow to reach the target by year end; 0 once reached. */
+  neededDailyFen: Fen;
+  /** 'YYYY-MM-DD' on which year-to-date sales reach the target at the current rate; null if never. */
+  targetReachedDate: string | null;
+  byChannel: ChannelSales[];
+}
+
+export interface IngestStats {
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  gaps: number;
+  rejectsByReason: Record<RejectReason, number>;
+}
+
+export interface ClusterKpisResponse {
+  cluster: string;
+  /** Simulated time of the newest applied report; null before the first. */
+  asOf: number | null;
+  /** China calendar day of asOf. */
+  simDate: string | null;
+  sales: SalesKpis;
+  production: {
+    byCategory: CategoryProduction[];
+    totalGood: number;
+    totalDefective: number;
+  };
+  oee: OeeFigures | null;
+  /** kWh per 1,000 good pieces over the year to date; null before any piece. */
+  kwhPer1000Pieces: number | null;
+  devices: Record<DeviceStateGroup, number> & { total: number };
+  enterprises: { total: number; online: number };
+  ingest: IngestStats;
+}
+
+export interface DailyHistoryPoint {
+  day: string;
+  salesFen: Fen;
+  good: number;
+  defective: number;
+  energyWh: number;
+  byChannel: Record<SalesChannel, Fen>;
+  byCategory: Record<ProductCategory, number>;
+}
+
+export interface DailyHistoryResponse {
+  cluster: string;
+  days: DailyHistoryPoint[];
+}
+
+export interface EnterpriseSummary {
+  id: string;
+  name: string;
+  town: string;
+  park: string;
+  category: ProductCategory;
+  digitization: number;
+  online: boolean;
+  yearToDateFen: Fen;
+  good: number;
+  defective: number;
+  oee: number | null;
+  devices: Record<DeviceStateGroup, number>;
+}
+
+export interface EnterpriseListResponse {
+  total: number;
+  enterprises: EnterpriseSummary[];
+}
+
+export interface TrainerCommandResponse {
+  accepted: true;
+  scenario?: ScenarioId;
+}
+
+/** Body of an error response from any endpoint. */
+export interface ApiErrorResponse {
+  statusCode: number;
+  error: string;
+  message: string;
+}
