@@ -1,0 +1,3 @@
+export * from './sales';
+export * from './production';
+export * from './ranking';
