@@ -20,7 +20,10 @@ export function isFen(value: unknown): value is Fen {
 
 /** Converts whole or fractional RMB to fen, rounding half away from zero to the nearest fen. */
 export function rmbToFen(rmb: number): Fen {
-  const fen = Math.sign(rmb) * Math.round(Math.abs(rmb) * FEN_PER_RMB);
+  if (!Number.isFinite(rmb)) throw new RangeError(`amount is not finite: ${rmb}`);
+  // Shift the decimal point in the number's own text, so 1.005 RMB is 101 fen, not 100.49999 → 100.
+  const [mantissa, exponent = '0'] = String(Math.abs(rmb)).split('e');
+  const fen = Math.sign(rmb) * Math.round(Number(`${mantissa}e${Number(exponent) + 2}`));
   if (!Number.isSafeInteger(fen)) throw new RangeError(`amount out of range: ${rmb} RMB`);
   return fen === 0 ? 0 : fen;
 }
