@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// Runs the demo on embedded defaults: the server (Aedes broker, SQLite, dashboard) and the
+// simulator feeding it, as two processes. Ctrl-C (or SIGTERM) stops both; if either dies, the
+// other is stopped too and the exit code says so.
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const serverMain = path.join(root, 'apps/server/dist/main.js');
+const simulatorMain = path.join(root, 'apps/simulator/dist/main.js');
+for (const file of [serverMain, simulatorMain]) {
+  if (!fs.existsSync(file)) {
+    console.error(`${path.relative(root, file)} is missing: run "npm run build" first (npm start does it for you).`);
+    process.exit(1);
+  }
+}
+
+const { ApiRoutes } = createRequire(import.meta.url)(path.join(root, 'libs/contracts/dist/index.js'));
+const httpPort = process.env.PORT ?? '3000';
+const mqttPort = process.env.MQTT_PORT ?? '1883';
+const simulatorArgs = process.argv.slice(2);
+
+const children = new Set();
+let stopping = false;
+
+function run(name, file, args, env) {
+  const child = spawn(process.execPath, [file, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
+  children.add(child);
+  child.on('exit', (code, signal) => {
+    children.delete(child);
+    if (!stopping) {
+      console.error(`${name} exited (${signal ?? code}); stopping the demo.`);
+      stop(code === 0 ? 1 : (code ?? 1));
+    } else if (children.size === 0) {
+      process.exit(process.exitCode ?? 0);
+    }
+  });
+  return child;
+}
+
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  process.exitCode = code;
+  if (children.size === 0) process.exit(code);
+  for (const child of children) child.kill('SIGTERM');
+  // A server flushing its last batch gets a few seconds; after that the demo is stopped hard.
+  setTimeout(() => {
+    for (const child of children) child.kill('SIGKILL');
+    process.exit(code || 1);
+  }, 15_000).unref();
+}
+
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+async function waitForHttp(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  return false;
+}
+
+run('server', serverMain, [], {});
+if (!(await waitForHttp(`http://127.0.0.1:${httpPort}${ApiRoutes.kpis}`, 60_000))) {
+  if (!stopping) {
+    console.error(`the server did not answer on port ${httpPort} within 60 s; stopping.`);
+    stop(1);
+  }
+} else {
+  console.log(`\n  ClusterPulse dashboard: http://localhost:${httpPort}\n  MQTT broker: mqtt://localhost:${mqttPort}\n`);
+  run('simulator', simulatorMain, ['--broker', `mqtt://127.0.0.1:${mqttPort}`, ...simulatorArgs], {});
+}
