@@ -1,0 +1,134 @@
+/** @jest-environment node */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { ApiRoutes, WS_PATH, type ServerEvent } from '@clusterpulse/contracts';
+import { alarmFixture, historyFixture, kpisFixture } from '../test/fixtures';
+import { ApiClient } from './api-client';
+import { ClusterFeed } from './cluster-feed';
+import type { WebSocketLike } from './live-connection';
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+/** A stand-in for the server's HTTP side: the same routes and frames, served from fixtures. */
+class FixtureServer {
+  readonly requests: string[] = [];
+  kpis = kpisFixture();
+  history = historyFixture(10);
+  private http: Server | null = null;
+  private ws: WebSocketServer | null = null;
+
+  async listen(port = 0): Promise<number> {
+    this.http = createServer((req, res) => {
+      this.requests.push(req.url ?? '');
+      const body = req.url === ApiRoutes.kpis ? this.kpis : req.url === ApiRoutes.dailyHistory ? { cluster: this.kpis.cluster, days: this.history } : null;
+      res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body ?? { statusCode: 404, error: 'Not Found', message: 'no such route' }));
+    });
+    this.ws = new WebSocketServer({ server: this.http, path: WS_PATH });
+    await new Promise<void>((resolve) => this.http!.listen(port, '127.0.0.1', resolve));
+    return (this.http.address() as AddressInfo).port;
+  }
+
+  push(event: ServerEvent): void {
+    for (const client of this.ws!.clients) client.send(JSON.stringify(event));
+  }
+
+  get clients(): number {
+    return this.ws?.clients.size ?? 0;
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.ws?.clients ?? []) client.terminate();
+    await new Promise<void>((resolve) => this.ws?.close(() => resolve()) ?? resolve());
+    await new Promise<void>((resolve) => this.http?.close(() => resolve()) ?? resolve());
+    this.http = null;
+    this.ws = null;
+  }
+}
+
+describe('ClusterFeed', () => {
+  let server: FixtureServer;
+  let feed: ClusterFeed | undefined;
+
+  beforeEach(() => {
+    server = new FixtureServer();
+  });
+
+  afterEach(async () => {
+    feed?.stop();
+    await server.close();
+  });
+
+  function startFeed(port: number): ClusterFeed {
+    const created = new ClusterFeed({
+      wsUrl: `ws://127.0.0.1:${port}${WS_PATH}`,
+      api: new ApiClient(`http://127.0.0.1:${port}`),
+      createSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
+      historyRefreshMs: 20,
+      initialDelayMs: 20,
+      maxDelayMs: 100,
+    });
+    created.start();
+    return created;
+  }
+
+  it('loads current figures and history over REST once connected, then follows pushed snapshots', async () => {
+    const port = await server.listen();
+    feed = startFeed(port);
+    await waitFor(() => feed!.getState().history.length === 10 && feed!.getState().kpis !== null, 'the REST load');
+    expect(feed.getState().status).toBe('live');
+    expect(feed.getState().kpis!.sales.yearToDateFen).toBe(server.kpis.sales.yearToDateFen);
+
+    const later = kpisFixture({ asOf: server.kpis.asOf! + 60_000 });
+    later.sales = { ...later.sales, yearToDateFen: later.sales.yearToDateFen + 123 };
+    server.push({ event: 'kpis', data: later });
+    await waitFor(() => feed!.getState().kpis!.sales.yearToDateFen === later.sales.yearToDateFen, 'the pushed snapshot');
+  });
+
+  it('re-reads history when the simulated day moves on', async () => {
+    const port = await server.listen();
+    feed = startFeed(port);
+    await waitFor(() => feed!.getState().history.length === 10, 'the first history');
+    server.history = historyFixture(11);
+    server.push({ event: 'kpis', data: kpisFixture({ simDate: '2020-01-11' }) });
+    await waitFor(() => feed!.getState().history.length === 11, 'the longer history');
+    expect(feed.getState().history.at(-1)!.day).toBe('2020-01-11');
+  });
+
+  it('keeps each alarm once, newest first', async () => {
+    const port = await server.listen();
+    feed = startFeed(port);
+    await waitFor(() => server.clients === 1 && feed!.getState().status === 'live', 'the socket');
+    server.push({ event: 'alarm', data: alarmFixture({ id: 'a1' }) });
+    server.push({ event: 'alarm', data: alarmFixture({ id: 'a1' }) });
+    server.push({ event: 'alarm', data: alarmFixture({ id: 'a2', kind: 'offline' }) });
+    await waitFor(() => feed!.getState().alarms.length === 2, 'two alarms');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(feed.getState().alarms.map((a) => a.id)).toEqual(['a2', 'a1']);
+    feed.acknowledge('a1');
+    expect(feed.getState().alarms.map((a) => a.acknowledged)).toEqual([false, true]);
+  });
+
+  it('reconnects after a server restart and reloads what it missed', async () => {
+    const port = await server.listen();
+    feed = startFeed(port);
+    await waitFor(() => feed!.getState().history.length === 10, 'the first load');
+    await server.close();
+    await waitFor(() => feed!.getState().status === 'reconnecting', 'the reconnecting state');
+
+    server = new FixtureServer();
+    server.history = historyFixture(30);
+    server.kpis = kpisFixture({ asOf: Date.UTC(2020, 6, 1) });
+    await server.listen(port);
+    await waitFor(() => feed!.getState().status === 'live' && feed!.getState().history.length === 30, 'the reload after the restart');
+    expect(server.requests).toEqual(expect.arrayContaining([ApiRoutes.kpis, ApiRoutes.dailyHistory]));
+    expect(feed.getState().kpis!.asOf).toBe(Date.UTC(2020, 6, 1));
+  });
+});

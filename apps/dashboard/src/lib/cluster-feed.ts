@@ -1,0 +1,157 @@
+import type { AlarmEvent, ClusterKpisResponse, DailyHistoryPoint, ServerEvent } from '@clusterpulse/contracts';
+import { ApiClient } from './api-client';
+import { LiveConnection, type ConnectionStatus, type WebSocketFactory } from './live-connection';
+
+export interface AlarmEntry extends AlarmEvent {
+  acknowledged: boolean;
+}
+
+export interface ClusterFeedState {
+  status: ConnectionStatus;
+  retryInMs: number | null;
+  kpis: ClusterKpisResponse | null;
+  history: DailyHistoryPoint[];
+  /** Newest first, bounded so a long fair day cannot grow the page without limit. */
+  alarms: AlarmEntry[];
+  pushIntervalMs: number | null;
+  error: string | null;
+}
+
+export interface ClusterFeedOptions {
+  wsUrl: string;
+  api?: ApiClient;
+  createSocket?: WebSocketFactory;
+  /** Simulated days pass in seconds during a demo: re-read history at most this often. */
+  historyRefreshMs?: number;
+  maxAlarms?: number;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/**
+ * The dashboard's view of the cluster: REST for what happened before this page was opened (so a
+ * reload or a server restart loses nothing), the WebSocket for what happens now.
+ */
+export class ClusterFeed {
+  private state: ClusterFeedState = { status: 'connecting', retryInMs: null, kpis: null, history: [], alarms: [], pushIntervalMs: null, error: null };
+  private readonly listeners = new Set<() => void>();
+  private readonly api: ApiClient;
+  private readonly connection: LiveConnection;
+  private historyDay: string | null = null;
+  private historyTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastHistoryFetch = 0;
+  private historyInFlight = false;
+  private pushedSnapshots = 0;
+  private abort = new AbortController();
+
+  constructor(private readonly options: ClusterFeedOptions) {
+    this.api = options.api ?? new ApiClient();
+    this.connection = new LiveConnection({
+      url: options.wsUrl,
+      createSocket: options.createSocket,
+      initialDelayMs: options.initialDelayMs,
+      maxDelayMs: options.maxDelayMs,
+      onStatus: (status, retryInMs) => this.update({ status, retryInMs }),
+      onOpen: () => void this.reload(),
+      onEvent: (event) => this.apply(event),
+    });
+  }
+
+  getState = (): ClusterFeedState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  start(): void {
+    this.abort = new AbortController();
+    this.connection.start();
+  }
+
+  stop(): void {
+    this.connection.stop();
+    this.abort.abort();
+    if (this.historyTimer) clearTimeout(this.historyTimer);
+    this.historyTimer = null;
+  }
+
+  acknowledge(id: string): void {
+    this.update({ alarms: this.state.alarms.map((alarm) => (alarm.id === id ? { ...alarm, acknowledged: true } : alarm)) });
+  }
+
+  acknowledgeAll(): void {
+    this.update({ alarms: this.state.alarms.map((alarm) => (alarm.acknowledged ? alarm : { ...alarm, acknowledged: true })) });
+  }
+
+  /** Reads the current figures and the whole history; runs on every (re)connect. */
+  async reload(): Promise<void> {
+    await Promise.all([this.loadKpis(), this.loadHistory()]);
+  }
+
+  private async loadKpis(): Promise<void> {
+    const pushedBefore = this.pushedSnapshots;
+    try {
+      const kpis = await this.api.kpis(this.abort.signal);
+      // A snapshot pushed while the request was in flight is newer than the response.
+      if (this.pushedSnapshots === pushedBefore) this.update({ kpis, error: null });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async loadHistory(): Promise<void> {
+    if (this.historyInFlight) return;
+    this.historyInFlight = true;
+    this.lastHistoryFetch = Date.now();
+    const requestedFor = this.state.kpis?.simDate ?? null;
+    try {
+      const response = await this.api.dailyHistory(this.abort.signal);
+      const history = [...response.days].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+      this.historyDay = requestedFor ?? history.at(-1)?.day ?? null;
+      this.update({ history, error: null });
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.historyInFlight = false;
+    }
+  }
+
+  private apply(event: ServerEvent): void {
+    switch (event.event) {
+      case 'hello':
+        this.update({ pushIntervalMs: event.data.pushIntervalMs });
+        return;
+      case 'kpis':
+        this.pushedSnapshots++;
+        this.update({ kpis: event.data });
+        if (event.data.simDate && event.data.simDate !== this.historyDay) this.scheduleHistory();
+        return;
+      case 'alarm': {
+        if (this.state.alarms.some((alarm) => alarm.id === event.data.id)) return;
+        const alarms = [{ ...event.data, acknowledged: false }, ...this.state.alarms].slice(0, this.options.maxAlarms ?? 200);
+        this.update({ alarms });
+        return;
+      }
+    }
+  }
+
+  private scheduleHistory(): void {
+    if (this.historyTimer) return;
+    const wait = Math.max(0, this.lastHistoryFetch + (this.options.historyRefreshMs ?? 2000) - Date.now());
+    this.historyTimer = setTimeout(() => {
+      this.historyTimer = null;
+      void this.loadHistory();
+    }, wait);
+  }
+
+  private fail(error: unknown): void {
+    if (this.abort.signal.aborted) return;
+    this.update({ error: error instanceof Error ? error.message : String(error) });
+  }
+
+  private update(patch: Partial<ClusterFeedState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,88 @@
+import {
+  BASELINE_ANNUAL_SALES_FEN,
+  DEFAULT_CLUSTER_ID,
+  PRODUCT_CATEGORIES,
+  REJECT_REASONS,
+  TARGET_ANNUAL_SALES_FEN,
+  type AlarmEvent,
+  type ClusterKpisResponse,
+  type DailyHistoryPoint,
+  type ProductCategory,
+  type ServerEvent,
+} from '@clusterpulse/contracts';
+
+/** A mid-year snapshot of the cluster, typed by the contracts so a changed contract breaks these tests. */
+export function kpisFixture(overrides: Partial<ClusterKpisResponse> = {}): ClusterKpisResponse {
+  return {
+    cluster: DEFAULT_CLUSTER_ID,
+    asOf: Date.UTC(2020, 5, 30, 4),
+    simDate: '2020-06-30',
+    sales: {
+      year: 2020,
+      todayFen: 27_400_000_000,
+      yearToDateFen: 4_310_000_000_000,
+      runRateFen: 8_950_000_000_000,
+      projectedYearEndFen: 8_800_000_000_000,
+      targetFen: TARGET_ANNUAL_SALES_FEN,
+      baselineFen: BASELINE_ANNUAL_SALES_FEN,
+      gapToTargetFen: 5_690_000_000_000,
+      neededDailyFen: 31_100_000_000,
+      targetReachedDate: null,
+      byChannel: [
+        { channel: 'ecommerce', todayFen: 13_000_000_000, yearToDateFen: 2_100_000_000_000 },
+        { channel: 'wholesale', todayFen: 9_400_000_000, yearToDateFen: 1_500_000_000_000 },
+        { channel: 'export', todayFen: 5_000_000_000, yearToDateFen: 710_000_000_000 },
+      ],
+    },
+    production: {
+      byCategory: PRODUCT_CATEGORIES.map((category, i) => ({ category, good: 1_000_000 * (i + 1), defective: 10_000 * (i + 1), piecesPerHour: 1000 * (i + 1) })),
+      totalGood: 28_000_000,
+      totalDefective: 280_000,
+    },
+    oee: { availability: 0.9, performance: 0.8, quality: 0.99, oee: 0.7128 },
+    kwhPer1000Pieces: 412.5,
+    devices: { running: 61_000, idle: 12_500, fault: 420, offline: 2_080, total: 76_000 },
+    enterprises: { total: 20_000, online: 19_480 },
+    ingest: {
+      accepted: 1_234_567,
+      rejected: 3,
+      duplicates: 12,
+      gaps: 1,
+      rejectsByReason: { ...Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])), schema: 2, 'not-json': 1 } as ClusterKpisResponse['ingest']['rejectsByReason'],
+    },
+    ...overrides,
+  };
+}
+
+export function historyFixture(days: number, start = '2020-01-01', dailyFen = 23_000_000_000): DailyHistoryPoint[] {
+  const startMs = Date.parse(`${start}T00:00:00Z`);
+  return Array.from({ length: days }, (_, i) => {
+    const byCategory = Object.fromEntries(PRODUCT_CATEGORIES.map((c, k) => [c, 10_000 * (k + 1) + i])) as Record<ProductCategory, number>;
+    return {
+      day: new Date(startMs + i * 86_400_000).toISOString().slice(0, 10),
+      salesFen: dailyFen,
+      good: Object.values(byCategory).reduce((a, b) => a + b, 0),
+      defective: 500,
+      energyWh: 9_000_000,
+      byChannel: { ecommerce: dailyFen / 2, wholesale: dailyFen / 4, export: dailyFen / 4 },
+      byCategory,
+    };
+  });
+}
+
+export function alarmFixture(overrides: Partial<AlarmEvent> = {}): AlarmEvent {
+  return {
+    id: 'alarm-1',
+    ts: Date.UTC(2020, 5, 30, 2, 15),
+    severity: 'critical',
+    kind: 'fault',
+    enterprise: 'e00042',
+    device: 'sewing-3',
+    message: 'Sewing line 3 stopped: breakdown',
+    ...overrides,
+  };
+}
+
+export function kpisEvent(data: ClusterKpisResponse): ServerEvent {
+  return { event: 'kpis', data };
+}

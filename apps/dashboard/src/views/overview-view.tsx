@@ -1,0 +1,49 @@
+import type { ClusterKpisResponse, DailyHistoryPoint } from '@clusterpulse/contracts';
+import type { AlarmEntry } from '../lib/cluster-feed';
+import { useI18n } from '../i18n/i18n';
+import { AlarmFeed } from '../components/alarm-feed';
+import { ChannelSalesPanel } from '../components/channel-sales';
+import { DeviceStatesPanel } from '../components/device-states';
+import { EfficiencyPanel } from '../components/efficiency';
+import { CategoryProductionChart, CumulativeSalesChart } from '../components/history-charts';
+import { IngestHealthPanel } from '../components/ingest-health';
+import { TargetProgress } from '../components/target-progress';
+
+export interface OverviewViewProps {
+  kpis: ClusterKpisResponse | null;
+  history: DailyHistoryPoint[];
+  alarms: AlarmEntry[];
+  onAcknowledge: (id: string) => void;
+  onAcknowledgeAll: () => void;
+}
+
+export function OverviewView({ kpis, history, alarms, onAcknowledge, onAcknowledgeAll }: OverviewViewProps) {
+  const { t } = useI18n();
+  if (!kpis) {
+    return (
+      <main className="overview overview--empty">
+        <p className="muted" data-testid="no-data">
+          {t('app.noData')}
+        </p>
+      </main>
+    );
+  }
+  return (
+    <main className="overview">
+      <div className="overview__target">
+        <TargetProgress sales={kpis.sales} />
+      </div>
+      <div className="overview__main">
+        <CumulativeSalesChart history={history} year={kpis.sales.year} targetFen={kpis.sales.targetFen} baselineFen={kpis.sales.baselineFen} />
+        <CategoryProductionChart history={history} />
+        <EfficiencyPanel oee={kpis.oee} kwhPer1000Pieces={kpis.kwhPer1000Pieces} production={kpis.production} />
+      </div>
+      <div className="overview__side">
+        <ChannelSalesPanel channels={kpis.sales.byChannel} />
+        <DeviceStatesPanel devices={kpis.devices} enterprises={kpis.enterprises} />
+        <IngestHealthPanel ingest={kpis.ingest} />
+        <AlarmFeed alarms={alarms} onAcknowledge={onAcknowledge} onAcknowledgeAll={onAcknowledgeAll} />
+      </div>
+    </main>
+  );
+}
