@@ -1,0 +1,419 @@
+import {
+  chinaDay,
+  chinaYear,
+
+  gatewayClientId,
+  type AlarmEvent,
+  type BirthPayload,
+  type DeviceState,
+  type GatewayAddress,
+  type RejectReason,
+  type ReportPayload,
+  type StatePayload,
+} from '@clusterpulse/contracts';
+import { addOeeSample } from '@clusterpulse/kpi';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  addEnterpriseDay,
+  addProduction,
+  addSales,
+  emptyEnterpriseDay,
+  emptyFlushBatch,
+  emptyProduction,
+  emptySales,
+  enterpriseDayKey,
+  productionKey,
+  salesKey,
+  type DeviceInfo,
+  type EnterpriseDayCell,
+  type EnterpriseInfo,
+  type FlushBatch,
+  type ProductionCell,
+  type RestoredState,
+  type SalesCell,
+} from './ledger';
+
+/** How many out-of-order reports one gateway may have waiting for a missing predecessor. */
+export const MAX_HELD_REPORTS_PER_GATEWAY = 256;
+
+export type ReportOutcome = 'applied' | 'duplicate' | 'held' | 'dropped' | 'unknown-gateway';
+
+export interface GatewayState {
+  id: string;
+  enterpriseId: string;
+  /** Applied watermark: every report up to here is in the figures. */
+  lastSeq: number;
+  /** Highest watermark acknowledged to the gateway after a durable flush. */
+  ackedSeq: number;
+  online: boolean;
+  lastSeen: number;
+  secretHash: string | null;
+  held: Map<number, ReportPayload>;
+  /** Acknowledge the watermark at the next flush even if it did not move (the gateway seems not to know it). */
+  reAck: boolean;
+}
+
+export interface EnterpriseState {
+  info: EnterpriseInfo;
+  /** Whether a birth (or the database) described it; false for a provisioned but silent maker. */
+  described: boolean;
+  online: boolean;
+  devices: Map<string, DeviceInfo>;
+  /** Totals per China calendar year. */
+  years: Map<number, EnterpriseDayCell>;
+}
+
+export interface Ack {
+  gatewayId: string;
+  address: GatewayAddress;
+  seq: number;
+}
+
+export interface PendingFlush {
+  batch: FlushBatch;
+  acks: Ack[];
+}
+
+type AlarmListener = (alarm: AlarmEvent) => void;
+
+/** Named counters of IngestCounter rows. */
+export const COUNTER_ACCEPTED = 'accepted';
+export const COUNTER_DUPLICATE = 'duplicate';
+export const COUNTER_GAP = 'gap';
+export const rejectCounter = (reason: RejectReason): string => `reject:${reason}`;
+
+/**
+ * The live state of the cluster, in memory. Every mutation is synchronous, so a flush can take a
+ * consistent cut of figures and watermarks between two messages.
+ */
+@Injectable()
+export class AggregationService {
+  private readonly logger = new Logger(AggregationService.name);
+
+  readonly gateways = new Map<string, GatewayState>();
+  readonly enterprises = new Map<string, EnterpriseState>();
+  /** Cluster-wide daily cells, keyed by salesKey / productionKey / day. */
+  readonly sales = new Map<string, SalesCell>();
+  readonly production = new Map<string, ProductionCell>();
+  readonly clusterDays = new Map<string, EnterpriseDayCell>();
+  readonly counters = new Map<string, number>();
+
+  /** Simulated time of the newest applied report. */
+  asOf: number | null = null;
+  /** Earliest simulated time covered by any applied report (start of its interval). */
+  dataStart: number | null = null;
+  /** Bumped on every change a dashboard could see. */
+  version = 0;
+
+  private pending = emptyFlushBatch();
+  private readonly dirtyGateways = new Set<string>();
+  private readonly dirtyEnterprises = new Set<string>();
+  private readonly alarmListeners: AlarmListener[] = [];
+  private alarmSeq = 0;
+
+  constructor(readonly clusterId: string) {}
+
+  onAlarm(listener: AlarmListener): () => void {
+    this.alarmListeners.push(listener);
+    return () => {
+      const i = this.alarmListeners.indexOf(listener);
+      if (i >= 0) this.alarmListeners.splice(i, 1);
+    };
+  }
+
+  restore(state: RestoredState): void {
+    for (const row of state.sales) this.sales.set(salesKey(row.day, row.channel, row.category), { amountFen: row.amountFen, orders: row.orders, pieces: row.pieces });
+    for (const row of state.production) this.production.set(productionKey(row.day, row.category), { good: row.good, defective: row.defective });
+    for (const row of state.clusterDays) {
+      const { day, ...cell } = row;
+      this.clusterDays.set(day, cell);
+    }
+    for (const row of state.counters) this.counters.set(row.name, row.count);
+    for (const row of state.enterprises) {
+      const { online: _wasOnline, devices, ...info } = row;
+      // Connections did not survive the restart: makers count as offline until their gateway is back.
+      this.enterprises.set(info.id, { info, described: true, online: false, devices: new Map(devices.map((d) => [d.id, d])), years: new Map() });
+    }
+    for (const row of state.enterpriseYears) {
+      const { enterpriseId, year, ...cell } = row;
+      this.ensureEnterprise(enterpriseId).years.set(year, cell);
+    }
+    for (const row of state.gateways) {
+      this.gateways.set(row.id, {
+        id: row.id,
+        enterpriseId: row.enterpriseId,
+        lastSeq: row.lastSeq,
+        ackedSeq: row.lastSeq,
+        online: false,
+        lastSeen: row.lastSeen,
+        secretHash: row.secretHash,
+        held: new Map(),
+        reAck: false,
+      });
+      this.ensureEnterprise(row.enterpriseId);
+      if (row.lastSeen > 0) this.asOf = Math.max(this.asOf ?? 0, row.lastSeen);
+    }
+    const days = [...this.clusterDays.keys()].sort();
+    if (days.length > 0) this.dataStart = Date.parse(`${days[0]}T00:00:00Z`) - 8 * 3_600_000;
+    this.version++;
+  }
+
+  count(name: string, by = 1): void {
+    this.counters.set(name, (this.counters.get(name) ?? 0) + by);
+    this.pending.counters.set(name, (this.pending.counters.get(name) ?? 0) + by);
+    this.version++;
+  }
+
+  countReject(reason: RejectReason): void {
+    this.count(rejectCounter(reason));
+  }
+
+  knowsGateway(clientId: string): boolean {
+    return this.gateways.has(clientId);
+  }
+
+  /** A provisioned gateway (from the database or a seed) that may connect before its first birth. */
+  provisionGateway(address: GatewayAddress, secretHash: string | null): void {
+    const gw = this.ensureGateway(address);
+    gw.secretHash = secretHash;
+  }
+
+  applyBirth(address: GatewayAddress, birth: BirthPayload): void {
+    const gw = this.ensureGateway(address);
+    if (birth.seq < gw.lastSeq) {
+      // The gateway issued fewer reports than we applied: it lost its ledger and started over.
+      this.logger.warn(`gateway ${gw.id} restarted its sequence at ${birth.seq} below the applied watermark ${gw.lastSeq}; following it`);
+      gw.lastSeq = birth.seq;
+      gw.ackedSeq = Math.min(gw.ackedSeq, birth.seq);
+    }
+    gw.held.clear();
+    gw.reAck = true;
+    gw.online = true;
+    gw.lastSeen = Math.max(gw.lastSeen, birth.ts);
+    const ent = this.ensureEnterprise(address.enterprise);
+    ent.info = { id: address.enterprise, ...birth.enterprise };
+    ent.described = true;
+    ent.online = true;
+    const devices = new Map<string, DeviceInfo>();
+    for (const d of birth.devices) devices.set(d.id, { id: d.id, kind: d.kind, line: d.line, state: ent.devices.get(d.id)?.state ?? 'idle' });
+    ent.devices = devices;
+    this.dirtyGateways.add(gw.id);
+    this.dirtyEnterprises.add(address.enterprise);
+    this.version++;
+  }
+
+  applyState(address: GatewayAddress, state: StatePayload): void {
+    const gw = this.gateways.get(gatewayClientId(address));
+    if (!gw) return;
+    this.setOnline(gw, state.online, state.ts, state.reason === 'will' ? 'last will' : state.reason);
+  }
+
+  /** The broker saw the gateway's connection open or close. */
+  connectionChanged(clientId: string, online: boolean): void {
+    const gw = this.gateways.get(clientId);
+    if (!gw) return;
+    this.setOnline(gw, online, null, online ? 'connected' : 'disconnected');
+  }
+
+  applyReport(address: GatewayAddress, report: ReportPayload): ReportOutcome {
+    const gw = this.gateways.get(gatewayClientId(address));
+    if (!gw || gw.enterpriseId !== address.enterprise) return 'unknown-gateway';
+    if (report.seq <= gw.lastSeq) {
+      gw.reAck = true;
+      this.dirtyGateways.add(gw.id);
+      this.count(COUNTER_DUPLICATE);
+      return 'duplicate';
+    }
+    if (report.seq > gw.lastSeq + 1) {
+      // Out of order: keep it until its predecessors arrive, so the watermark never skips a report
+      // the gateway still holds (acking past a gap would make it forget the missing one).
+      if (gw.held.has(report.seq)) {
+        this.count(COUNTER_DUPLICATE);
+        return 'duplicate';
+      }
+      this.count(COUNTER_GAP);
+      if (gw.held.size >= MAX_HELD_REPORTS_PER_GATEWAY) return 'dropped';
+      gw.held.set(report.seq, report);
+      return 'held';
+    }
+    this.applyInOrder(gw, report);
+    for (let next = gw.held.get(gw.lastSeq + 1); next; next = gw.held.get(gw.lastSeq + 1)) {
+      gw.held.delete(next.seq);
+      this.applyInOrder(gw, next);
+    }
+    return 'applied';
+  }
+
+  private applyInOrder(gw: GatewayState, report: ReportPayload): void {
+    const enterpriseId = gw.enterpriseId;
+    const ent = this.ensureEnterprise(enterpriseId);
+    // A report belongs to the China calendar day of its interval's last millisecond.
+    const day = chinaDay(report.ts - 1);
+    const year = chinaYear(report.ts - 1);
+    const entDelta = emptyEnterpriseDay();
+
+    for (const line of report.sales) {
+      const cell: SalesCell = { amountFen: line.amountFen, orders: line.orders, pieces: line.pieces };
+      this.addTo(this.sales, salesKey(day, line.channel, line.category), cell, emptySales, addSales);
+      this.addTo(this.pending.sales, salesKey(day, line.channel, line.category), cell, emptySales, addSales);
+      entDelta.salesFen += line.amountFen;
+    }
+    for (const line of report.production) {
+      const cell: ProductionCell = { good: line.good, defective: line.defective };
+      this.addTo(this.production, productionKey(day, line.category), cell, emptyProduction, addProduction);
+      this.addTo(this.pending.production, productionKey(day, line.category), cell, emptyProduction, addProduction);
+      entDelta.good += line.good;
+      entDelta.defective += line.defective;
+    }
+    entDelta.energyWh = report.energyWh;
+
+    for (const reading of report.devices) {
+      addOeeSample(entDelta.oee, reading);
+      const device = ent.devices.get(reading.id);
+      const previous = device?.state;
+      if (device) device.state = reading.state;
+      else ent.devices.set(reading.id, { id: reading.id, kind: reading.kind, state: reading.state });
+      if (previous !== reading.state) {
+        this.dirtyEnterprises.add(enterpriseId);
+        if (reading.state === 'fault') {
+          this.raise({ ts: report.ts, severity: 'critical', kind: 'fault', enterprise: enterpriseId, device: reading.id, message: `${reading.kind} ${reading.id} reports a fault` });
+        }
+      }
+    }
+
+    this.addTo(ent.years, year, entDelta, emptyEnterpriseDay, addEnterpriseDay);
+    this.addTo(this.clusterDays, day, entDelta, emptyEnterpriseDay, addEnterpriseDay);
+    this.addTo(this.pending.enterpriseDays, enterpriseDayKey(enterpriseId, day), entDelta, emptyEnterpriseDay, addEnterpriseDay);
+
+    gw.lastSeq = report.seq;
+    gw.lastSeen = Math.max(gw.lastSeen, report.ts);
+    this.dirtyGateways.add(gw.id);
+    this.count(COUNTER_ACCEPTED);
+    const start = report.ts - report.intervalMs;
+    if (this.asOf === null || report.ts > this.asOf) this.asOf = report.ts;
+    if (this.dataStart === null || start < this.dataStart) this.dataStart = start;
+  }
+
+  /**
+   * Hands over everything changed since the previous flush and starts collecting anew. The cut is
+   * taken synchronously, so each gateway's watermark covers exactly the deltas in the batch.
+   */
+  takeFlush(): PendingFlush {
+    const batch = this.pending;
+    this.pending = emptyFlushBatch();
+    const acks: Ack[] = [];
+    for (const id of this.dirtyGateways) {
+      const gw = this.gateways.get(id);
+      if (!gw) continue;
+      batch.gateways.push({ id, enterpriseId: gw.enterpriseId, lastSeq: gw.lastSeq, online: gw.online, lastSeen: gw.lastSeen });
+      if (gw.lastSeq > gw.ackedSeq || (gw.reAck && gw.lastSeq > 0)) {
+        gw.reAck = false;
+        const [cluster, enterprise, gateway] = id.split('.');
+        acks.push({ gatewayId: id, address: { cluster, enterprise, gateway }, seq: gw.lastSeq });
+      }
+    }
+    for (const id of this.dirtyEnterprises) {
+      const ent = this.enterprises.get(id);
+      if (ent?.described) batch.enterprises.push({ ...ent.info, online: ent.online, devices: [...ent.devices.values()] });
+    }
+    this.dirtyGateways.clear();
+    this.dirtyEnterprises.clear();
+    return { batch, acks };
+  }
+
+  /** The flush committed: its watermarks may now be acknowledged. */
+  flushCommitted(flush: PendingFlush): void {
+    for (const ack of flush.acks) {
+      const gw = this.gateways.get(ack.gatewayId);
+      if (gw && ack.seq > gw.ackedSeq) gw.ackedSeq = ack.seq;
+    }
+  }
+
+  /** The flush failed: put its deltas back so the next one writes them. */
+  flushFailed(flush: PendingFlush): void {
+    const { batch } = flush;
+    for (const [k, v] of batch.sales) this.addTo(this.pending.sales, k, v, emptySales, addSales);
+    for (const [k, v] of batch.production) this.addTo(this.pending.production, k, v, emptyProduction, addProduction);
+    for (const [k, v] of batch.enterpriseDays) this.addTo(this.pending.enterpriseDays, k, v, emptyEnterpriseDay, addEnterpriseDay);
+    for (const [k, v] of batch.counters) this.pending.counters.set(k, (this.pending.counters.get(k) ?? 0) + v);
+    for (const g of batch.gateways) this.dirtyGateways.add(g.id);
+    for (const e of batch.enterprises) this.dirtyEnterprises.add(e.id);
+  }
+
+  /** Rows waiting for the next flush, for the backlog metric. */
+  backlog(): number {
+    const p = this.pending;
+    return p.sales.size + p.production.size + p.enterpriseDays.size + p.counters.size + this.dirtyGateways.size + this.dirtyEnterprises.size;
+  }
+
+  /** Every device's state for the dashboard's four groups: a maker offline takes its devices with it. */
+  *deviceStates(enterprise?: EnterpriseState): Iterable<DeviceState> {
+    const list = enterprise ? [enterprise] : this.enterprises.values();
+    for (const ent of list) {
+      for (const device of ent.devices.values()) yield ent.online ? (device.state as DeviceState) : 'offline';
+    }
+  }
+
+  private setOnline(gw: GatewayState, online: boolean, ts: number | null, why: string): void {
+    if (ts !== null) gw.lastSeen = Math.max(gw.lastSeen, ts);
+    this.dirtyGateways.add(gw.id);
+    const ent = this.ensureEnterprise(gw.enterpriseId);
+    if (gw.online === online && ent.online === online) return;
+    gw.online = online;
+    ent.online = online;
+    this.dirtyEnterprises.add(gw.enterpriseId);
+    this.version++;
+    if (!online) {
+      this.raise({ ts: ts ?? this.asOf ?? Date.now(), severity: 'warning', kind: 'offline', enterprise: gw.enterpriseId, message: `gateway ${gw.id} went offline (${why})` });
+    }
+  }
+
+  private raise(alarm: Omit<AlarmEvent, 'id'>): void {
+    const event: AlarmEvent = { id: `a${++this.alarmSeq}`, ...alarm };
+    for (const listener of this.alarmListeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error(`alarm listener failed: ${String(error)}`);
+      }
+    }
+  }
+
+  private ensureGateway(address: GatewayAddress): GatewayState {
+    const id = gatewayClientId(address);
+    let gw = this.gateways.get(id);
+    if (!gw) {
+      gw = { id, enterpriseId: address.enterprise, lastSeq: 0, ackedSeq: 0, online: false, lastSeen: 0, secretHash: null, held: new Map(), reAck: false };
+      this.gateways.set(id, gw);
+      this.dirtyGateways.add(id);
+    }
+    this.ensureEnterprise(address.enterprise);
+    return gw;
+  }
+
+  private ensureEnterprise(id: string): EnterpriseState {
+    let ent = this.enterprises.get(id);
+    if (!ent) {
+      ent = {
+        info: { id, name: id, town: '', park: '', category: 'tops', digitization: 0, employees: 1 },
+        described: false,
+        online: false,
+        devices: new Map(),
+        years: new Map(),
+      };
+      this.enterprises.set(id, ent);
+    }
+    return ent;
+  }
+
+  private addTo<K, V>(map: Map<K, V>, key: K, delta: V, empty: () => V, add: (into: V, delta: V) => void): void {
+    let cell = map.get(key);
+    if (!cell) {
+      cell = empty();
+      map.set(key, cell);
+    }
+    add(cell, delta);
+    this.version++;
+  }
+}
+

@@ -1,0 +1,183 @@
+import {
+  DEVICE_STATE_GROUPS,
+  PRODUCT_CATEGORIES,
+  REJECT_REASONS,
+  SALES_CHANNELS,
+  chinaDay,
+  chinaDayStart,
+  chinaYear,
+  type ClusterKpisResponse,
+  type DailyHistoryPoint,
+  type DailyHistoryResponse,
+  type DeviceStateGroup,
+  type EnterpriseSummary,
+  type IngestStats,
+  type ProductCategory,
+  type RejectReason,
+  type SalesChannel,
+} from '@clusterpulse/contracts';
+import { computeSalesKpis, deviceStateCounts, emptyOeeTotals, kwhPer1000Pieces, mergeOeeTotals, oeeFromTotals, piecesPerHour } from '@clusterpulse/kpi';
+import { Injectable } from '@nestjs/common';
+import { AggregationService, COUNTER_ACCEPTED, COUNTER_DUPLICATE, COUNTER_GAP, rejectCounter, type EnterpriseState } from './aggregation.service';
+import { emptyEnterpriseDay } from './ledger';
+
+export type EnterpriseSort = 'sales' | 'oee' | 'name';
+
+/** Read models for REST and WebSocket, every figure computed by libs/kpi from the live state. */
+@Injectable()
+export class KpiViewService {
+  private cached: { version: number; value: ClusterKpisResponse } | null = null;
+
+  constructor(private readonly agg: AggregationService) {}
+
+  kpis(): ClusterKpisResponse {
+    if (this.cached && this.cached.version === this.agg.version) return this.cached.value;
+    const value = this.build();
+    this.cached = { version: this.agg.version, value };
+    return value;
+  }
+
+  ingestStats(): IngestStats {
+    const c = this.agg.counters;
+    const rejectsByReason = Object.fromEntries(REJECT_REASONS.map((r) => [r, c.get(rejectCounter(r)) ?? 0])) as Record<RejectReason, number>;
+    return {
+      accepted: c.get(COUNTER_ACCEPTED) ?? 0,
+      rejected: Object.values(rejectsByReason).reduce((a, b) => a + b, 0),
+      duplicates: c.get(COUNTER_DUPLICATE) ?? 0,
+      gaps: c.get(COUNTER_GAP) ?? 0,
+      rejectsByReason,
+    };
+  }
+
+  history(from?: string, to?: string): DailyHistoryResponse {
+    const days = [...this.agg.clusterDays.keys()].filter((d) => (!from || d >= from) && (!to || d <= to)).sort();
+    const points = days.map((day): DailyHistoryPoint => {
+      const cell = this.agg.clusterDays.get(day) ?? emptyEnterpriseDay();
+      const byChannel = Object.fromEntries(SALES_CHANNELS.map((ch) => [ch, 0])) as Record<SalesChannel, number>;
+      for (const ch of SALES_CHANNELS) for (const cat of PRODUCT_CATEGORIES) byChannel[ch] += this.agg.sales.get(`${day}|${ch}|${cat}`)?.amountFen ?? 0;
+      const byCategory = Object.fromEntries(PRODUCT_CATEGORIES.map((cat) => [cat, this.agg.production.get(`${day}|${cat}`)?.good ?? 0])) as Record<ProductCategory, number>;
+      return { day, salesFen: cell.salesFen, good: cell.good, defective: cell.defective, energyWh: cell.energyWh, byChannel, byCategory };
+    });
+    return { cluster: this.agg.clusterId, days: points };
+  }
+
+  enterprises(opts: { offset: number; limit: number; sort: EnterpriseSort; order: 'asc' | 'desc'; year?: number }) {
+    const year = opts.year ?? (this.agg.asOf !== null ? chinaYear(this.agg.asOf) : null);
+    const all = [...this.agg.enterprises.values()].map((ent) => this.summary(ent, year));
+    const dir = opts.order === 'asc' ? 1 : -1;
+    const key = (e: EnterpriseSummary): number | string => (opts.sort === 'sales' ? e.yearToDateFen : opts.sort === 'oee' ? (e.oee ?? -1) : e.name);
+    all.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      if (ka < kb) return -dir;
+      if (ka > kb) return dir;
+      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    });
+    return { total: all.length, enterprises: all.slice(opts.offset, opts.offset + opts.limit) };
+  }
+
+  enterprise(id: string): EnterpriseSummary | null {
+    const ent = this.agg.enterprises.get(id);
+    if (!ent) return null;
+    return this.summary(ent, this.agg.asOf !== null ? chinaYear(this.agg.asOf) : null);
+  }
+
+  private summary(ent: EnterpriseState, year: number | null): EnterpriseSummary {
+    const cell = (year !== null ? ent.years.get(year) : undefined) ?? emptyEnterpriseDay();
+    const counts = deviceStateCounts(this.agg.deviceStates(ent));
+    const devices = Object.fromEntries(DEVICE_STATE_GROUPS.map((g) => [g, counts[g]])) as Record<DeviceStateGroup, number>;
+    return {
+      id: ent.info.id,
+      name: ent.info.name,
+      town: ent.info.town,
+      park: ent.info.park,
+      category: ent.info.category as ProductCategory,
+      digitization: ent.info.digitization,
+      online: ent.online,
+      yearToDateFen: cell.salesFen,
+      good: cell.good,
+      defective: cell.defective,
+      oee: oeeFromTotals(cell.oee)?.oee ?? null,
+      devices,
+    };
+  }
+
+  private build(): ClusterKpisResponse {
+    const agg = this.agg;
+    const asOf = agg.asOf;
+    // Before the first report the KPIs describe an empty year starting now.
+    const at = asOf ?? Date.now();
+    const year = chinaYear(at);
+    const today = chinaDay(at);
+    const yearPrefix = `${year}-`;
+
+    const dailySales = [...agg.clusterDays].map(([day, cell]) => ({ day, salesFen: cell.salesFen }));
+    const figures = computeSalesKpis({ asOf: at, days: dailySales, dataStart: agg.dataStart ?? undefined });
+
+    const byChannel = SALES_CHANNELS.map((channel) => ({ channel, todayFen: 0, yearToDateFen: 0 }));
+    const goodYtd = new Map<string, number>();
+    const defectiveYtd = new Map<string, number>();
+    const goodToday = new Map<string, number>();
+    for (const [key, cell] of agg.sales) {
+      const [day, channel] = key.split('|');
+      if (!day.startsWith(yearPrefix) || day > today) continue;
+      const entry = byChannel.find((c) => c.channel === channel);
+      if (!entry) continue;
+      entry.yearToDateFen += cell.amountFen;
+      if (day === today) entry.todayFen += cell.amountFen;
+    }
+    for (const [key, cell] of agg.production) {
+      const [day, category] = key.split('|');
+      if (!day.startsWith(yearPrefix) || day > today) continue;
+      goodYtd.set(category, (goodYtd.get(category) ?? 0) + cell.good);
+      defectiveYtd.set(category, (defectiveYtd.get(category) ?? 0) + cell.defective);
+      if (day === today) goodToday.set(category, (goodToday.get(category) ?? 0) + cell.good);
+    }
+    const elapsedToday = Math.max(0, at - chinaDayStart(today));
+    const byCategory = PRODUCT_CATEGORIES.map((category) => ({
+      category,
+      good: goodYtd.get(category) ?? 0,
+      defective: defectiveYtd.get(category) ?? 0,
+      piecesPerHour: piecesPerHour(goodToday.get(category) ?? 0, elapsedToday),
+    }));
+
+    const oeeTotals = emptyOeeTotals();
+    let energyWh = 0;
+    let totalGood = 0;
+    let totalDefective = 0;
+    for (const [day, cell] of agg.clusterDays) {
+      if (!day.startsWith(yearPrefix) || day > today) continue;
+      mergeOeeTotals(oeeTotals, cell.oee);
+      energyWh += cell.energyWh;
+      totalGood += cell.good;
+      totalDefective += cell.defective;
+    }
+    let online = 0;
+    for (const ent of agg.enterprises.values()) if (ent.online) online++;
+
+    return {
+      cluster: agg.clusterId,
+      asOf,
+      simDate: asOf === null ? null : chinaDay(asOf),
+      sales: {
+        year: figures.year,
+        todayFen: figures.todayFen,
+        yearToDateFen: figures.yearToDateFen,
+        runRateFen: figures.runRateFen,
+        projectedYearEndFen: figures.projectedYearEndFen,
+        targetFen: figures.targetFen,
+        baselineFen: figures.baselineFen,
+        gapToTargetFen: figures.gapToTargetFen,
+        neededDailyFen: figures.neededDailyFen,
+        targetReachedDate: figures.targetReachedDate,
+        byChannel,
+      },
+      production: { byCategory, totalGood, totalDefective },
+      oee: oeeFromTotals(oeeTotals),
+      kwhPer1000Pieces: kwhPer1000Pieces(energyWh, totalGood),
+      devices: deviceStateCounts(agg.deviceStates()),
+      enterprises: { total: agg.enterprises.size, online },
+      ingest: this.ingestStats(),
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { API_PREFIX, ApiRoutes, ID_PATTERN, type EnterpriseListResponse, type EnterpriseSummary } from '@clusterpulse/contracts';
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { KpiViewService } from '../aggregation/kpi-view.service';
+import { ZodQueryPipe } from './zod-query.pipe';
+
+const listQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  sort: z.enum(['sales', 'oee', 'name']).default('sales'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  year: z.coerce.number().int().min(2000).max(2100).optional(),
+});
+
+const base = ApiRoutes.enterprises.slice(API_PREFIX.length + 2);
+
+@Controller(API_PREFIX)
+export class EnterprisesController {
+  constructor(private readonly view: KpiViewService) {}
+
+  /** Paged and sorted, e.g. `?sort=sales&order=desc&limit=10` for a leaderboard. */
+  @Get(base)
+  list(@Query(new ZodQueryPipe(listQuery)) query: z.infer<typeof listQuery>): EnterpriseListResponse {
+    return this.view.enterprises(query);
+  }
+
+  @Get(`${base}/:id`)
+  one(@Param('id') id: string): EnterpriseSummary {
+    const found = ID_PATTERN.test(id) ? this.view.enterprise(id) : null;
+    if (!found) throw new NotFoundException(`no enterprise ${id}`);
+    return found;
+  }
+}

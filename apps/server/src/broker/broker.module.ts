@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { BrokerService } from './broker.service';
+
+@Module({ providers: [BrokerService], exports: [BrokerService] })
+export class BrokerModule {}

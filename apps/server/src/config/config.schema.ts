@@ -1,0 +1,78 @@
+import * as path from 'node:path';
+import { DEFAULT_CLUSTER_ID, ID_PATTERN, SNAPSHOT_MAX_PER_SECOND } from '@clusterpulse/contracts';
+import { z } from 'zod';
+
+/** The fastest the realtime gateway may push: SNAPSHOT_MAX_PER_SECOND snapshots a second. */
+export const MIN_PUSH_INTERVAL_MS = Math.ceil(1000 / SNAPSHOT_MAX_PER_SECOND);
+
+/** The built dashboard, resolved from this package so the server finds it from any cwd. */
+export const DEFAULT_DASHBOARD_DIR = path.resolve(__dirname, '../../../dashboard/dist');
+
+/**
+ * Every environment variable the server reads, with its default. Root .env.example and
+ * docker-compose.yml are checked against this list by a test, so it is the single source.
+ */
+export const CONFIG_DEFAULTS = {
+  PORT: '3000',
+  MQTT_PORT: '1883',
+  DATABASE_URL: 'file:./data/clusterpulse.db',
+  CLUSTER_ID: DEFAULT_CLUSTER_ID,
+  LOG_LEVEL: 'info',
+  PUSH_INTERVAL_MS: '250',
+  FLUSH_INTERVAL_MS: '1000',
+  MQTT_ALLOW_ANONYMOUS: 'false',
+  DASHBOARD_DIR: DEFAULT_DASHBOARD_DIR,
+} as const;
+
+export type ConfigName = keyof typeof CONFIG_DEFAULTS;
+export const CONFIG_NAMES = Object.keys(CONFIG_DEFAULTS) as ConfigName[];
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const configSchema = z.object({
+  PORT: port.default(Number(CONFIG_DEFAULTS.PORT)),
+  MQTT_PORT: port.default(Number(CONFIG_DEFAULTS.MQTT_PORT)),
+  DATABASE_URL: z
+    .string()
+    .refine((url) => url.startsWith('file:') || /^postgres(ql)?:\/\//.test(url), 'expected file:<path> (SQLite) or postgresql://...')
+    .default(CONFIG_DEFAULTS.DATABASE_URL),
+  CLUSTER_ID: z.string().regex(ID_PATTERN, 'expected an id of 1-64 letters, digits, _ or -').default(CONFIG_DEFAULTS.CLUSTER_ID),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUSH_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(MIN_PUSH_INTERVAL_MS, `must be at least ${MIN_PUSH_INTERVAL_MS} (at most ${SNAPSHOT_MAX_PER_SECOND} snapshots a second)`)
+    .max(60_000)
+    .default(Number(CONFIG_DEFAULTS.PUSH_INTERVAL_MS)),
+  FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(Number(CONFIG_DEFAULTS.FLUSH_INTERVAL_MS)),
+  MQTT_ALLOW_ANONYMOUS: bool.default(false),
+  DASHBOARD_DIR: z.string().min(1).default(CONFIG_DEFAULTS.DASHBOARD_DIR),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment once. Empty strings count as unset so `PORT=` in an env file falls
+ * back to the default instead of failing obscurely. Throws a ConfigError naming each bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const input: Record<string, string> = {};
+  for (const name of CONFIG_NAMES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') input[name] = value;
+  }
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(input[String(issue.path[0])])})`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return result.data;
+}

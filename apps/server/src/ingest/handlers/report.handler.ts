@@ -1,0 +1,14 @@
+import { decodePayload, reportPayloadSchema } from '@clusterpulse/contracts';
+import { OK, type MessageHandler } from './handler';
+
+/**
+ * Production and sales for an interval. Applied at most once per sequence number; a duplicate or
+ * an out-of-order report is counted by the aggregator, not refused: the sender did nothing wrong.
+ */
+export const handleReport: MessageHandler = (agg, address, payload) => {
+  const decoded = decodePayload(reportPayloadSchema, payload);
+  if (!decoded.ok) return decoded;
+  const outcome = agg.applyReport(address, decoded.value);
+  if (outcome === 'unknown-gateway') return { ok: false, reason: 'unknown-gateway', message: 'report from a gateway that sent no birth and is not provisioned' };
+  return OK;
+};

@@ -1,0 +1,109 @@
+import { parseTopic, type GatewayTopicKind, type RejectReason } from '@clusterpulse/contracts';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { AedesPublishPacket, Client } from 'aedes';
+import { AggregationService } from '../aggregation/aggregation.service';
+import { BrokerService } from '../broker/broker.service';
+import { handleBirth } from './handlers/birth.handler';
+import type { HandlerResult, MessageHandler } from './handlers/handler';
+import { handleReport } from './handlers/report.handler';
+import { handleState } from './handlers/state.handler';
+
+/** Kinds a gateway publishes, each with its own handler (control is the server's to publish). */
+const HANDLERS: Partial<Record<GatewayTopicKind, MessageHandler>> = {
+  birth: handleBirth,
+  report: handleReport,
+  state: handleState,
+};
+
+const REJECT_LOG_INTERVAL_MS = 10_000;
+
+export interface IngestObserver {
+  onAccepted?(kind: GatewayTopicKind): void;
+  onRejected?(reason: RejectReason): void;
+}
+
+/**
+ * In-process ingest: hooks the broker's `published` handler, so messages reach the aggregator
+ * without a socket subscriber. Every payload is parsed by the contracts before a service sees it;
+ * a refusal is counted by reason and summarised in the log at most every ten seconds.
+ */
+@Injectable()
+export class IngestService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(IngestService.name);
+  private readonly rejectsSinceLog = new Map<RejectReason, { count: number; example: string }>();
+  private logTimer: NodeJS.Timeout | null = null;
+  private readonly observers: IngestObserver[] = [];
+
+  constructor(
+    private readonly broker: BrokerService,
+    private readonly agg: AggregationService,
+  ) {}
+
+  observe(observer: IngestObserver): void {
+    this.observers.push(observer);
+  }
+
+  onModuleInit(): void {
+    const aedes = this.broker.aedes;
+    aedes.published = (packet: AedesPublishPacket, client: Client | null, done: (error?: Error | null) => void) => {
+      try {
+        this.ingest(packet.topic, packet.payload as Buffer, client);
+      } catch (error) {
+        // A bug here must cost one message, never the process.
+        this.logger.error(`ingest failed on ${packet.topic}: ${(error as Error).stack ?? String(error)}`);
+      }
+      done();
+    };
+    aedes.on('clientReady', (client: Client) => this.agg.connectionChanged(client.id, true));
+    aedes.on('clientDisconnect', (client: Client) => this.agg.connectionChanged(client.id, false));
+    this.logTimer = setInterval(() => this.logRejects(), REJECT_LOG_INTERVAL_MS);
+    this.logTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.logTimer) clearInterval(this.logTimer);
+    this.logRejects();
+  }
+
+  /** Handles one published message; `client` is null for the broker's own (last wills, acks). */
+  ingest(topic: string, payload: Buffer, client: Client | null): void {
+    if (topic.startsWith('$SYS/')) return;
+    const parsed = parseTopic(topic);
+    if (!parsed) {
+      if (client) this.reject('topic', `not a ClusterPulse topic: ${topic.slice(0, 120)}`);
+      return;
+    }
+    if (parsed.cluster !== this.agg.clusterId) {
+      this.reject('wrong-cluster', `topic of cluster ${parsed.cluster}`);
+      return;
+    }
+    if (parsed.scope === 'sim') return;
+    const handler = HANDLERS[parsed.kind];
+    if (!handler) {
+      // control: the server's own acknowledgements and faults, or refused earlier by the ACL.
+      if (client) this.reject('topic', `clients may not publish ${parsed.kind}`);
+      return;
+    }
+    const result: HandlerResult = handler(this.agg, parsed, payload);
+    if (result.ok) {
+      for (const o of this.observers) o.onAccepted?.(parsed.kind);
+    } else {
+      this.reject(result.reason, `${topic}: ${result.message}`);
+    }
+  }
+
+  reject(reason: RejectReason, message: string): void {
+    this.agg.countReject(reason);
+    for (const o of this.observers) o.onRejected?.(reason);
+    const entry = this.rejectsSinceLog.get(reason);
+    if (entry) entry.count++;
+    else this.rejectsSinceLog.set(reason, { count: 1, example: message.slice(0, 300) });
+  }
+
+  private logRejects(): void {
+    if (this.rejectsSinceLog.size === 0) return;
+    const summary = [...this.rejectsSinceLog].map(([reason, { count, example }]) => `${reason}: ${count} (e.g. ${example})`);
+    this.rejectsSinceLog.clear();
+    this.logger.warn(`rejected messages in the last ${REJECT_LOG_INTERVAL_MS / 1000}s: ${summary.join('; ')}`);
+  }
+}

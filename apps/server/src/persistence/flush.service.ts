@@ -1,0 +1,88 @@
+import { encodePayload, gatewayControlSchema, gatewayTopic } from '@clusterpulse/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { AggregationService } from '../aggregation/aggregation.service';
+import { isEmptyBatch } from '../aggregation/ledger';
+import { BrokerService } from '../broker/broker.service';
+import { LedgerRepository } from './ledger.repository';
+
+export interface FlushStats {
+  flushes: number;
+  failures: number;
+  lastDurationMs: number;
+  lastRows: number;
+}
+
+/**
+ * Writes the aggregator's deltas and watermarks every FLUSH_INTERVAL_MS in one transaction, then
+ * acknowledges the committed watermarks on each gateway's control topic.
+ */
+@Injectable()
+export class FlushService {
+  private readonly logger = new Logger(FlushService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  readonly stats: FlushStats = { flushes: 0, failures: 0, lastDurationMs: 0, lastRows: 0 };
+  private readonly durationListeners: Array<(seconds: number) => void> = [];
+
+  constructor(
+    private readonly agg: AggregationService,
+    private readonly ledger: LedgerRepository,
+    private readonly broker: BrokerService,
+  ) {}
+
+  onDuration(listener: (seconds: number) => void): void {
+    this.durationListeners.push(listener);
+  }
+
+  /** Restores the in-memory state from the database; must run before the broker accepts clients. */
+  async restore(): Promise<void> {
+    const state = await this.ledger.load();
+    this.agg.restore(state);
+    this.logger.log(`restored ${state.gateways.length} gateways, ${state.enterprises.length} makers, ${state.clusterDays.length} days`);
+  }
+
+  start(intervalMs: number): void {
+    this.stop();
+    this.timer = setInterval(() => void this.flush(), intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Runs one flush, or waits for the one in progress and then runs another. Never throws. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+    this.running = this.flushOnce().finally(() => {
+      this.running = null;
+    });
+    await this.running;
+  }
+
+  private async flushOnce(): Promise<void> {
+    const pending = this.agg.takeFlush();
+    if (isEmptyBatch(pending.batch)) return;
+    const started = performance.now();
+    try {
+      this.stats.lastRows = await this.ledger.flush(pending.batch);
+    } catch (error) {
+      this.stats.failures++;
+      this.agg.flushFailed(pending);
+      this.logger.error(`flush failed, will retry: ${(error as Error).message}`);
+      return;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.stats.flushes++;
+    this.stats.lastDurationMs = seconds * 1000;
+    for (const l of this.durationListeners) l(seconds);
+    this.agg.flushCommitted(pending);
+    if (!this.broker.listening) return;
+    for (const ack of pending.acks) {
+      // QoS 0 is enough: acknowledgements are cumulative and a duplicate report earns a new one.
+      this.broker
+        .publish(gatewayTopic(ack.address, 'control'), encodePayload(gatewayControlSchema, { v: 1, cmd: 'ack', seq: ack.seq }), { qos: 0 })
+        .catch((error: Error) => this.logger.warn(`ack to ${ack.gatewayId} failed: ${error.message}`));
+    }
+  }
+}

@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import type { DeviceInfo, FlushBatch, RestoredState } from '../aggregation/ledger';
+import { PrismaService } from './prisma.service';
+
+type Value = string | number | boolean | null;
+
+interface Upsert {
+  table: string;
+  columns: string[];
+  key: string[];
+  /** Columns added to the stored value on conflict; the rest are overwritten. */
+  additive: string[];
+  rows: Value[][];
+}
+
+/** Rows per statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
+const MAX_PARAMS_PER_STATEMENT = 16_000;
+
+const num = (value: unknown): number => (typeof value === 'bigint' ? Number(value) : Number(value ?? 0));
+
+/**
+ * Persists the ledger: one flush is one transaction of multi-row `INSERT ... ON CONFLICT DO
+ * UPDATE` statements (deltas added, current rows overwritten), figures and watermarks together.
+ */
+@Injectable()
+export class LedgerRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async flush(batch: FlushBatch): Promise<number> {
+    const upserts: Upsert[] = [];
+    upserts.push({
+      table: 'DailySales',
+      columns: ['day', 'channel', 'category', 'amountFen', 'orders', 'pieces'],
+      key: ['day', 'channel', 'category'],
+      additive: ['amountFen', 'orders', 'pieces'],
+      rows: [...batch.sales].map(([k, c]) => [...k.split('|'), c.amountFen, c.orders, c.pieces]),
+    });
+    upserts.push({
+      table: 'DailyProduction',
+      columns: ['day', 'category', 'good', 'defective'],
+      key: ['day', 'category'],
+      additive: ['good', 'defective'],
+      rows: [...batch.production].map(([k, c]) => [...k.split('|'), c.good, c.defective]),
+    });
+    const edCols = ['salesFen', 'good', 'defective', 'energyWh', 'plannedMs', 'runMs', 'idealMs', 'deviceGood', 'deviceDefect'];
+    upserts.push({
+      table: 'EnterpriseDay',
+      columns: ['enterpriseId', 'day', ...edCols],
+      key: ['enterpriseId', 'day'],
+      additive: edCols,
+      rows: [...batch.enterpriseDays].map(([k, c]) => [
+        ...k.split('|'),
+        c.salesFen,
+        c.good,
+        c.defective,
+        c.energyWh,
+        c.oee.plannedMs,
+        c.oee.runMs,
+        c.oee.idealMs,
+        c.oee.good,
+        c.oee.defective,
+      ]),
+    });
+    upserts.push({
+      table: 'IngestCounter',
+      columns: ['name', 'count'],
+      key: ['name'],
+      additive: ['count'],
+      rows: [...batch.counters].map(([name, count]) => [name, count]),
+    });
+    upserts.push({
+      table: 'Enterprise',
+      columns: ['id', 'name', 'town', 'park', 'category', 'digitization', 'employees', 'online', 'devicesJson'],
+      key: ['id'],
+      additive: [],
+      rows: batch.enterprises.map((e) => [e.id, e.name, e.town, e.park, e.category, e.digitization, e.employees, e.online, JSON.stringify(e.devices)]),
+    });
+    upserts.push({
+      table: 'Gateway',
+      columns: ['id', 'enterpriseId', 'lastSeq', 'online', 'lastSeen'],
+      key: ['id'],
+      additive: [],
+      rows: batch.gateways.map((g) => [g.id, g.enterpriseId, g.lastSeq, g.online, g.lastSeen]),
+    });
+
+    const statements: Array<{ sql: string; params: Value[] }> = [];
+    for (const upsert of upserts) statements.push(...this.statements(upsert));
+    if (statements.length === 0) return 0;
+    const client = this.prisma.client;
+    await client.$transaction(statements.map((s) => client.$executeRawUnsafe(s.sql, ...s.params)));
+    return statements.length;
+  }
+
+  /** Gateways provisioned with a secret, or their hash replaced. */
+  async upsertGatewaySecret(id: string, enterpriseId: string, secretHash: string): Promise<void> {
+    await this.prisma.client.gateway.upsert({
+      where: { id },
+      create: { id, enterpriseId, secretHash },
+      update: { secretHash },
+    });
+  }
+
+  async load(): Promise<RestoredState> {
+    const client = this.prisma.client;
+    const [sales, production, counters, enterprises, gateways] = await Promise.all([
+      client.dailySales.findMany(),
+      client.dailyProduction.findMany(),
+      client.ingestCounter.findMany(),
+      client.enterprise.findMany(),
+      client.gateway.findMany(),
+    ]);
+    const sums = `CAST(SUM("salesFen") AS BIGINT) AS "salesFen", CAST(SUM("good") AS BIGINT) AS "good", CAST(SUM("defective") AS BIGINT) AS "defective",
+      CAST(SUM("energyWh") AS BIGINT) AS "energyWh", CAST(SUM("plannedMs") AS BIGINT) AS "plannedMs", CAST(SUM("runMs") AS BIGINT) AS "runMs",
+      CAST(SUM("idealMs") AS BIGINT) AS "idealMs", CAST(SUM("deviceGood") AS BIGINT) AS "deviceGood", CAST(SUM("deviceDefect") AS BIGINT) AS "deviceDefect"`;
+    const [years, days] = await Promise.all([
+      client.$queryRawUnsafe<Array<Record<string, unknown>>>(
+        `SELECT "enterpriseId", SUBSTR("day", 1, 4) AS "year", ${sums} FROM "EnterpriseDay" GROUP BY "enterpriseId", SUBSTR("day", 1, 4)`,
+      ),
+      client.$queryRawUnsafe<Array<Record<string, unknown>>>(`SELECT "day", ${sums} FROM "EnterpriseDay" GROUP BY "day"`),
+    ]);
+    const cell = (row: Record<string, unknown>) => ({
+      salesFen: num(row.salesFen),
+      good: num(row.good),
+      defective: num(row.defective),
+      energyWh: num(row.energyWh),
+      oee: { plannedMs: num(row.plannedMs), runMs: num(row.runMs), idealMs: num(row.idealMs), good: num(row.deviceGood), defective: num(row.deviceDefect) },
+    });
+    return {
+      sales: sales.map((r) => ({ day: r.day, channel: r.channel, category: r.category, amountFen: num(r.amountFen), orders: num(r.orders), pieces: num(r.pieces) })),
+      production: production.map((r) => ({ day: r.day, category: r.category, good: num(r.good), defective: num(r.defective) })),
+      enterpriseYears: years.map((r) => ({ enterpriseId: String(r.enterpriseId), year: Number(r.year), ...cell(r) })),
+      clusterDays: days.map((r) => ({ day: String(r.day), ...cell(r) })),
+      counters: counters.map((r) => ({ name: r.name, count: num(r.count) })),
+      enterprises: enterprises.map((e) => ({
+        id: e.id,
+        name: e.name,
+        town: e.town,
+        park: e.park,
+        category: e.category,
+        digitization: e.digitization,
+        employees: e.employees,
+        online: e.online,
+        devices: JSON.parse(e.devicesJson) as DeviceInfo[],
+      })),
+      gateways: gateways.map((g) => ({ id: g.id, enterpriseId: g.enterpriseId, lastSeq: num(g.lastSeq), online: g.online, lastSeen: num(g.lastSeen), secretHash: g.secretHash })),
+    };
+  }
+
+  /** One maker's days, for its drill-down history. */
+  async enterpriseDays(enterpriseId: string) {
+    const rows = await this.prisma.client.enterpriseDay.findMany({ where: { enterpriseId }, orderBy: { day: 'asc' } });
+    return rows.map((r) => ({ day: r.day, salesFen: num(r.salesFen), good: num(r.good), defective: num(r.defective), energyWh: num(r.energyWh) }));
+  }
+
+  /** A cheap round trip, for the health check. */
+  async ping(): Promise<void> {
+    await this.prisma.client.$queryRawUnsafe('SELECT 1');
+  }
+
+  private statements(upsert: Upsert): Array<{ sql: string; params: Value[] }> {
+    if (upsert.rows.length === 0) return [];
+    const pg = this.prisma.dialect === 'postgresql';
+    const q = (name: string) => `"${name}"`;
+    const updates = upsert.columns
+      .filter((c) => !upsert.key.includes(c))
+      .map((c) => (upsert.additive.includes(c) ? `${q(c)} = ${q(upsert.table)}.${q(c)} + excluded.${q(c)}` : `${q(c)} = excluded.${q(c)}`));
+    const rowsPerStatement = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / upsert.columns.length));
+    const out: Array<{ sql: string; params: Value[] }> = [];
+    for (let start = 0; start < upsert.rows.length; start += rowsPerStatement) {
+      const rows = upsert.rows.slice(start, start + rowsPerStatement);
+      const params: Value[] = [];
+      const tuples = rows.map((row) => {
+        const marks = row.map((value) => {
+          params.push(value);
+          return pg ? `$${params.length}` : '?';
+        });
+        return `(${marks.join(', ')})`;
+      });
+      const sql =
+        `INSERT INTO ${q(upsert.table)} (${upsert.columns.map(q).join(', ')}) VALUES ${tuples.join(', ')} ` +
+        `ON CONFLICT (${upsert.key.map(q).join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+      out.push({ sql, params });
+    }
+    return out;
+  }
+}
