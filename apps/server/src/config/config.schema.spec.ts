@@ -1,0 +1,29 @@
+import { CONFIG_DEFAULTS, ConfigError, MIN_PUSH_INTERVAL_MS, loadConfig } from './config.schema';
+
+describe('loadConfig', () => {
+  it('falls back to the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.MQTT_PORT).toBe(1883);
+    expect(config.DATABASE_URL).toBe(CONFIG_DEFAULTS.DATABASE_URL);
+    expect(config.PUSH_INTERVAL_MS).toBe(250);
+    expect(config.MQTT_ALLOW_ANONYMOUS).toBe(false);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['MQTT_PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['LOG_LEVEL', 'loud'],
+    ['CLUSTER_ID', 'a/b'],
+    ['MQTT_ALLOW_ANONYMOUS', 'yes'],
+    ['PUSH_INTERVAL_MS', String(MIN_PUSH_INTERVAL_MS - 1)],
+  ])('refuses %s=%s naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+});
