@@ -55,7 +55,7 @@ export function CumulativeSalesChart({ history, year, targetFen, baselineFen }: 
       <h2 id="cumulative-title" className="panel__title">
         {t('chart.cumulative')}
       </h2>
-      <EChart option={option} height={320} testId="chart-cumulative" label={t('chart.cumulative')} />
+      <EChart option={option} height={330} testId="chart-cumulative" label={t('chart.cumulative')} />
     </section>
   );
 }
@@ -82,7 +82,7 @@ export function CategoryProductionChart({ history }: { history: DailyHistoryPoin
       <h2 id="production-title" className="panel__title">
         {t('chart.production')}
       </h2>
-      <EChart option={option} height={320} testId="chart-production" label={t('chart.production')} />
+      <EChart option={option} height={330} testId="chart-production" label={t('chart.production')} />
     </section>
   );
 }
