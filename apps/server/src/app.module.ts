@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AccessModule } from './access/access.module';
 import { AggregationModule } from './aggregation/aggregation.module';
 import { ApiModule } from './api/api.module';
 import { BrokerModule } from './broker/broker.module';
@@ -29,6 +30,7 @@ export class AppModule {
         AggregationModule,
         PersistenceModule,
         IngestModule,
+        AccessModule,
         ApiModule,
         RealtimeModule,
         DashboardModule.forRoot(config.DASHBOARD_DIR),
