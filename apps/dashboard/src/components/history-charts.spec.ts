@@ -16,4 +16,12 @@ describe('cumulativeSales', () => {
     const [point] = cumulativeSales(history, 2020, 366_000, 0);
     expect(point.targetPaceFen).toBe(61_000);
   });
+
+  it('ends the line at the live year-to-date figure, replacing the history’s partial day', () => {
+    const history = historyFixture(3, '2020-01-01', 100);
+    const replaced = cumulativeSales(history, 2020, 0, 0, { day: '2020-01-03', yearToDateFen: 450 });
+    expect(replaced.map((p) => [p.day, p.cumulativeFen])).toEqual([['2020-01-01', 100], ['2020-01-02', 200], ['2020-01-03', 450]]);
+    const extended = cumulativeSales(history, 2020, 0, 0, { day: '2020-01-04', yearToDateFen: 999 });
+    expect(extended.map((p) => [p.day, p.cumulativeFen])).toEqual([['2020-01-01', 100], ['2020-01-02', 200], ['2020-01-03', 300], ['2020-01-04', 999]]);
+  });
 });

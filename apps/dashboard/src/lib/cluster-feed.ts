@@ -21,7 +21,7 @@ export interface ClusterFeedOptions {
   wsUrl: string;
   api?: ApiClient;
   createSocket?: WebSocketFactory;
-  /** Simulated days pass in seconds during a demo: re-read history at most this often. */
+  /** Simulated days pass in seconds during a demo: re-read history at most this often (ms). */
   historyRefreshMs?: number;
   maxAlarms?: number;
   initialDelayMs?: number;
@@ -37,7 +37,6 @@ export class ClusterFeed {
   private readonly listeners = new Set<() => void>();
   private readonly api: ApiClient;
   private readonly connection: LiveConnection;
-  private historyDay: string | null = null;
   private historyTimer: ReturnType<typeof setTimeout> | null = null;
   private lastHistoryFetch = 0;
   private historyInFlight = false;
@@ -104,11 +103,9 @@ export class ClusterFeed {
     if (this.historyInFlight) return;
     this.historyInFlight = true;
     this.lastHistoryFetch = Date.now();
-    const requestedFor = this.state.kpis?.simDate ?? null;
     try {
       const response = await this.api.dailyHistory(this.abort.signal);
       const history = [...response.days].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-      this.historyDay = requestedFor ?? history.at(-1)?.day ?? null;
       this.update({ history, error: null });
     } catch (error) {
       this.fail(error);
@@ -125,7 +122,9 @@ export class ClusterFeed {
       case 'kpis':
         this.pushedSnapshots++;
         this.update({ kpis: event.data });
-        if (event.data.simDate && event.data.simDate !== this.historyDay) this.scheduleHistory();
+        // Today's bar grows with every snapshot and a new day adds one: keep history fresh, but
+        // read it at most once per historyRefreshMs however fast the simulation runs.
+        if (event.data.asOf !== null) this.scheduleHistory();
         return;
       case 'alarm': {
         if (this.state.alarms.some((alarm) => alarm.id === event.data.id)) return;

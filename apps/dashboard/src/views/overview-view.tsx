@@ -34,7 +34,13 @@ export function OverviewView({ kpis, history, alarms, onAcknowledge, onAcknowled
         <TargetProgress sales={kpis.sales} />
       </div>
       <div className="overview__main">
-        <CumulativeSalesChart history={history} year={kpis.sales.year} targetFen={kpis.sales.targetFen} baselineFen={kpis.sales.baselineFen} />
+        <CumulativeSalesChart
+          history={history}
+          year={kpis.sales.year}
+          targetFen={kpis.sales.targetFen}
+          baselineFen={kpis.sales.baselineFen}
+          live={kpis.simDate ? { day: kpis.simDate, yearToDateFen: kpis.sales.yearToDateFen } : undefined}
+        />
         <CategoryProductionChart history={history} />
         <EfficiencyPanel oee={kpis.oee} kwhPer1000Pieces={kpis.kwhPer1000Pieces} production={kpis.production} />
       </div>

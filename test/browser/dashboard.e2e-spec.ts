@@ -1,0 +1,69 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, saveScreenshot, textOf } from './support/chromium';
+import { TestGateway } from './support/gateway';
+import { startServer, type RunningStack } from './support/stack';
+
+jest.setTimeout(120_000);
+
+async function waitForText(page: Page, testId: string, expected: string): Promise<void> {
+  await page.waitForFunction(([id, text]) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() === text, [testId, expected] as const, { timeout: 30_000 });
+}
+
+async function waitForStatus(page: Page, status: 'live' | 'reconnecting' | 'connecting'): Promise<void> {
+  await page.waitForSelector(`[data-testid="connection-status"][data-status="${status}"]`, { timeout: 30_000 });
+}
+
+describe('dashboard against a running server', () => {
+  let browser: Browser;
+  let stack: RunningStack | undefined;
+  let gateway: TestGateway | undefined;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  afterEach(async () => {
+    await gateway?.close().catch(() => undefined);
+    gateway = undefined;
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('shows exactly the sales a gateway reported, keeps them across a server restart and reconnects by itself', async () => {
+    stack = await startServer({ MQTT_ALLOW_ANONYMOUS: 'true' });
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(stack.baseUrl);
+    await waitForStatus(page, 'live');
+
+    gateway = await TestGateway.connect(stack.mqttPort, 'e-browser-1');
+    await gateway.birth();
+    // 123,456.78 + 987,654.32 + 10,000,000.00 RMB = 11,111,111.10 RMB
+    await gateway.report(12_345_678);
+    await gateway.report(98_765_432, 'wholesale');
+    await gateway.report(1_000_000_000, 'export');
+    await waitForText(page, 'sales-ytd', '¥11.11 m');
+    expect(await textOf(page, 'channel-export-ytd')).toBe('¥10.00 m');
+    expect(await textOf(page, 'channel-wholesale-ytd')).toBe('¥987,654');
+    expect(await textOf(page, 'enterprises-online')).toBe('1');
+    await saveScreenshot(page, 'dashboard-known-reports');
+
+    await gateway.close();
+    gateway = undefined;
+    const { httpPort, dataDir } = stack;
+    await stack.close({ keepData: true });
+    stack = undefined;
+    await waitForStatus(page, 'reconnecting');
+    await saveScreenshot(page, 'dashboard-server-down');
+
+    stack = await startServer({ MQTT_ALLOW_ANONYMOUS: 'true', PORT: String(httpPort) }, dataDir);
+    await waitForStatus(page, 'live');
+    await waitForText(page, 'sales-ytd', '¥11.11 m');
+    expect(await textOf(page, 'channel-export-ytd')).toBe('¥10.00 m');
+    await saveScreenshot(page, 'dashboard-after-restart');
+    await page.close();
+  });
+});
