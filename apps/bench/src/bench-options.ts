@@ -1,0 +1,160 @@
+import * as os from 'node:os';
+import type { PhaseName } from './bench-runner';
+import type { QoS } from './load/mqtt-wire';
+
+export interface BenchOptions {
+  gateways: number[];
+  phases: PhaseName[];
+  ratePerGateway: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  drainSeconds: number;
+  qos: QoS;
+  pg: boolean;
+  wsClients: number;
+  connectRate: number;
+  maxPendingConnects: number;
+  maxInflight: number;
+  gatewaysPerProcess: number;
+  threadsPerProcess: number;
+  pushIntervalMs: number | undefined;
+  seed: number;
+  cpuProf: boolean;
+  outDir: string;
+  json: string | null;
+  verbose: boolean;
+}
+
+export const DEFAULT_OPTIONS: BenchOptions = {
+  gateways: [2_000, 20_000],
+  phases: ['raw-broker', 'pipeline'],
+  ratePerGateway: 1,
+  durationSeconds: 30,
+  warmupSeconds: 5,
+  drainSeconds: 15,
+  qos: 1,
+  pg: false,
+  wsClients: 4,
+  connectRate: 2_000,
+  maxPendingConnects: 512,
+  maxInflight: 16,
+  // Sockets are file descriptors and those are per process: 10,000 stays well under a 20,000 limit.
+  gatewaysPerProcess: 10_000,
+  threadsPerProcess: 2,
+  pushIntervalMs: undefined,
+  seed: 1,
+  cpuProf: false,
+  outDir: os.tmpdir(),
+  json: null,
+  verbose: false,
+};
+
+export const USAGE = `npm run bench -- [flags]
+
+  --gateways 2000,20000   gateway counts to run, each with every phase
+  --rate 1                reports per second per gateway
+  --duration 30           measured window in seconds (after the warm-up)
+  --warmup 5              seconds of load before the window opens
+  --qos 1                 QoS of reports (0 or 1)
+  --pg                    PostgreSQL on 127.0.0.1:5432 (a fresh database, dropped afterwards) instead of SQLite
+  --phases raw-broker,pipeline
+  --ws-clients 4          WebSocket clients connected to the server during the pipeline phase
+  --connect-rate 2000     new MQTT connections per second
+  --max-inflight 16       unacknowledged QoS 1 reports per gateway
+  --per-process 10000     most gateways one load process holds (open-file limit)
+  --threads 2             worker threads per load process
+  --push-interval <ms>    the server's PUSH_INTERVAL_MS (its default otherwise)
+  --cpu-prof              profile the server (node --cpu-prof); the .cpuprofile lands in --out
+  --out <dir>             where profiles go (default: the OS temp folder)
+  --json <file>           also write the results as JSON
+  --verbose               progress every second and the server's own log`;
+
+function positive(name: string, value: string | undefined, integer = true): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new RangeError(`--${name} expects a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
+  const o: BenchOptions = { ...DEFAULT_OPTIONS };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => argv[++i];
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--gateways':
+        o.gateways = (value() ?? '').split(',').map((g) => positive('gateways', g));
+        break;
+      case '--rate':
+        o.ratePerGateway = positive('rate', value(), false);
+        break;
+      case '--duration':
+        o.durationSeconds = positive('duration', value(), false);
+        break;
+      case '--warmup': {
+        const v = Number(value());
+        if (!Number.isFinite(v) || v < 0) throw new RangeError('--warmup expects seconds >= 0');
+        o.warmupSeconds = v;
+        break;
+      }
+      case '--drain':
+        o.drainSeconds = positive('drain', value(), false);
+        break;
+      case '--qos': {
+        const v = value();
+        if (v !== '0' && v !== '1') throw new RangeError(`--qos expects 0 or 1, got ${JSON.stringify(v)}`);
+        o.qos = Number(v) as QoS;
+        break;
+      }
+      case '--pg':
+        o.pg = true;
+        break;
+      case '--phases': {
+        const phases = (value() ?? '').split(',');
+        for (const p of phases) if (p !== 'raw-broker' && p !== 'pipeline') throw new RangeError(`unknown phase ${JSON.stringify(p)}`);
+        o.phases = phases as PhaseName[];
+        break;
+      }
+      case '--ws-clients':
+        o.wsClients = positive('ws-clients', value());
+        break;
+      case '--connect-rate':
+        o.connectRate = positive('connect-rate', value());
+        break;
+      case '--max-inflight':
+        o.maxInflight = positive('max-inflight', value());
+        break;
+      case '--per-process':
+        o.gatewaysPerProcess = positive('per-process', value());
+        break;
+      case '--threads':
+        o.threadsPerProcess = positive('threads', value());
+        break;
+      case '--push-interval':
+        o.pushIntervalMs = positive('push-interval', value());
+        break;
+      case '--seed':
+        o.seed = positive('seed', value());
+        break;
+      case '--cpu-prof':
+        o.cpuProf = true;
+        break;
+      case '--out':
+        o.outDir = value() ?? o.outDir;
+        break;
+      case '--json':
+        o.json = value() ?? null;
+        break;
+      case '--verbose':
+        o.verbose = true;
+        break;
+      default:
+        throw new RangeError(`unknown flag ${JSON.stringify(flag)}\n\n${USAGE}`);
+    }
+  }
+  return o;
+}

@@ -1,0 +1,347 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { DEFAULT_CLUSTER_ID, gatewayKindFilter } from '@clusterpulse/contracts';
+import type { BenchOptions } from './bench-options';
+import { ChildProcesses } from './child-processes';
+import { markerTimes, percentile, sentAt, watermarkLatencies } from './latency';
+import { LoadFleet } from './load/load-fleet';
+import type { LoadShard, LoadStats } from './load/load-protocol';
+import { cpuSeconds, openFileLimits, rssBytes } from './proc-stats';
+import { CountingSubscriber } from './raw-broker/counting-subscriber';
+import { ServerProcess } from './server-process';
+import { TempDatabase } from './temp-database';
+import { WsObserver } from './ws-observer';
+
+export type PhaseName = 'raw-broker' | 'pipeline';
+
+export interface CountCheck {
+  sent: number;
+  /** Raw broker: messages the counting subscriber received. Pipeline: ingest.accepted. */
+  applied: number;
+  rejected: number;
+  duplicates: number;
+  /** sent = applied + rejected + duplicates. */
+  addsUp: boolean;
+}
+
+export interface PhaseResult {
+  phase: PhaseName;
+  gateways: number;
+  /** Gateways the load generator holds connected (CONNACK received, not closed) at the end of the window. */
+  connected: number;
+  /** Connections the broker side counts at the end of the window (raw: connectedClients; pipeline: makers online). */
+  connectedServerSide: number | null;
+  failedConnects: number;
+  droppedConnections: number;
+  windowSeconds: number;
+  /** Reports written per second in the window. */
+  offeredPerSecond: number;
+  /** Reports consumed per second in the window (raw: received by the subscriber; pipeline: applied). */
+  sustainedPerSecond: number;
+  /** Reports written but not yet consumed, at the start and at the end of the window. */
+  lagStart: number;
+  lagEnd: number;
+  /** CPU seconds of the broker or server process per 1,000 consumed reports. */
+  cpuSecondsPer1000: number | null;
+  /** Average cores the broker or server process used in the window. */
+  cores: number | null;
+  rssBytesMax: number | null;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+  latencySamples: number;
+  latencyUncovered: number;
+  /** Rows or batches waiting for the database, from the server's metrics; null when it exposes none. */
+  persistenceBacklog: number | null;
+  persistenceBacklogSource: string | null;
+  kpisFrames: number;
+  controlMessagesReceived: number;
+  owed: number;
+  skipped: number;
+  counts: CountCheck;
+  notes: string[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Target {
+  name: PhaseName;
+  pid: number;
+  host: string;
+  mqttPort: number;
+  /** Reports consumed so far and refusals. */
+  consumed(): Promise<{ applied: number; rejected: number; duplicates: number }>;
+  serverSideConnected(): Promise<number | null>;
+  backlog(): Promise<{ value: number; source: string } | null>;
+  frames(): { t: number; accepted: number }[][];
+  startRecording(): void;
+  stop(): Promise<void>;
+}
+
+/** Runs both phases for each gateway count. Everything started here is stopped before it returns. */
+export class BenchRunner {
+  private readonly children = new ChildProcesses();
+
+  constructor(
+    private readonly options: BenchOptions,
+    private readonly log: (line: string) => void = (line) => console.log(line),
+  ) {}
+
+  async run(): Promise<PhaseResult[]> {
+    const results: PhaseResult[] = [];
+    const limits = openFileLimits();
+    this.log(`bench: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, open-file limit ${limits?.soft}/${limits?.hard}`);
+    try {
+      for (const gateways of this.options.gateways) {
+        for (const phase of this.options.phases) {
+          this.log(`\n== ${phase} with ${gateways} gateways, ${this.options.ratePerGateway}/s each, QoS ${this.options.qos}, ${this.options.durationSeconds}s window ==`);
+          const result = await this.runPhase(phase, gateways);
+          results.push(result);
+          this.log(summaryLine(result));
+        }
+      }
+    } finally {
+      await this.children.stopAll(5_000);
+    }
+    return results;
+  }
+
+  private async startRawBroker(): Promise<Target> {
+    const child: ChildProcess = this.children.spawnNode(path.join(__dirname, 'raw-broker', 'raw-broker.process.js'), [], { ipc: true });
+    let clients: number | null = null;
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`raw broker exited with ${code}`)));
+      child.on('message', (message: { type: string; port?: number; connected?: number }) => {
+        if (message.type === 'listening') resolve(message.port!);
+        if (message.type === 'clients') clients = message.connected!;
+      });
+    });
+    const subscriber = new CountingSubscriber(gatewayKindFilter(DEFAULT_CLUSTER_ID, 'report'), this.options.qos);
+    await subscriber.connect('127.0.0.1', port);
+    return {
+      name: 'raw-broker',
+      pid: child.pid!,
+      host: '127.0.0.1',
+      mqttPort: port,
+      consumed: async () => ({ applied: subscriber.received, rejected: 0, duplicates: 0 }),
+      // The counting subscriber is one of the broker's clients.
+      serverSideConnected: async () => (clients === null ? null : clients - 1),
+      backlog: async () => null,
+      frames: () => [],
+      startRecording: () => undefined,
+      stop: async () => {
+        await subscriber.close();
+        await this.children.stop(child, 5_000);
+      },
+    };
+  }
+
+  private async startPipeline(): Promise<Target> {
+    const database = await TempDatabase.create(this.options.pg);
+    const server = new ServerProcess(this.children);
+    const profileDir = this.options.cpuProf ? fs.mkdtempSync(path.join(this.options.outDir, 'cpu-prof-')) : null;
+    try {
+      await server.start({
+        databaseUrl: database.url,
+        pushIntervalMs: this.options.pushIntervalMs,
+        nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        quiet: !this.options.verbose,
+      });
+    } catch (error) {
+      await server.stop();
+      await database.drop();
+      throw error;
+    }
+    const ws = new WsObserver();
+    await ws.connect(server.httpPort, this.options.wsClients);
+    return {
+      name: 'pipeline',
+      pid: server.pid,
+      host: '127.0.0.1',
+      mqttPort: server.mqttPort,
+      consumed: async () => {
+        const stats = await server.ingestStats();
+        return { applied: stats.accepted, rejected: stats.rejected, duplicates: stats.duplicates };
+      },
+      serverSideConnected: async () => {
+        const metrics = await server.metrics();
+        const fromMetrics = metrics && findMetric(metrics, /gateways?_(connected|online)|mqtt_clients_connected|connected_clients/);
+        if (fromMetrics) return fromMetrics.value;
+        const kpis = await server.kpis().catch(() => null);
+        return kpis ? kpis.enterprises.online : null;
+      },
+      backlog: async () => {
+        const metrics = await server.metrics();
+        const found = metrics && findMetric(metrics, /backlog|pending|queue/);
+        return found ? { value: found.value, source: `/metrics ${found.name}` } : null;
+      },
+      frames: () => ws.frames,
+      startRecording: () => ws.record(),
+      stop: async () => {
+        await ws.close();
+        await server.stop();
+        await database.drop();
+        if (profileDir) this.log(`cpu profile of the server written to ${profileDir}`);
+      },
+    };
+  }
+
+  private async runPhase(phase: PhaseName, gateways: number): Promise<PhaseResult> {
+    const o = this.options;
+    const target = phase === 'raw-broker' ? await this.startRawBroker() : await this.startPipeline();
+    const notes: string[] = [];
+    let fleet: LoadFleet | null = null;
+    try {
+      const shard: Omit<LoadShard, 'first' | 'count'> = {
+        host: target.host,
+        port: target.mqttPort,
+        cluster: DEFAULT_CLUSTER_ID,
+        seed: o.seed,
+        ratePerGateway: o.ratePerGateway,
+        qos: o.qos,
+        connectRate: o.connectRate,
+        maxPendingConnects: o.maxPendingConnects,
+        maxInflight: o.maxInflight,
+        subscribeControl: true,
+        sendBirth: true,
+        keepaliveSeconds: 600,
+      };
+      fleet = new LoadFleet(this.children, { shard, gateways, perProcess: o.gatewaysPerProcess, threadsPerProcess: o.threadsPerProcess, statsIntervalMs: 50 });
+      await fleet.start();
+
+      const connectTimeoutMs = (gateways / o.connectRate) * 1000 + 30_000;
+      const settled = await fleet.waitFor((t) => t.connected + t.failed >= gateways && t.births >= t.connected, connectTimeoutMs);
+      let totals = fleet.totals();
+      this.log(`connected ${totals.connected}/${gateways} gateways (${totals.failed} failed), ${totals.births} births acknowledged`);
+      if (!settled) notes.push(`connect phase timed out after ${Math.round(connectTimeoutMs / 1000)} s`);
+      if (totals.failed > 0) notes.push(`${totals.failed} gateways could not connect`);
+
+      target.startRecording();
+      const publishAt = Date.now() + 200;
+      fleet.publish(publishAt);
+      await sleep(200 + o.warmupSeconds * 1000);
+
+      const begin = await this.sample(target, fleet);
+      const rss: number[] = [];
+      const windowEnd = Date.now() + o.durationSeconds * 1000;
+      while (Date.now() < windowEnd) {
+        await sleep(Math.min(1_000, windowEnd - Date.now()));
+        const r = rssBytes(target.pid);
+        if (r !== null) rss.push(r);
+        if (o.verbose) {
+          const t = fleet.totals();
+          const c = await target.consumed().catch(() => null);
+          this.log(`  sent ${t.sent} acked ${t.acked} consumed ${c?.applied ?? '?'} inflight ${t.inflight} owed ${t.owed} connected ${t.connected}`);
+        }
+      }
+      const end = await this.sample(target, fleet);
+      const connectedServerSide = await target.serverSideConnected().catch(() => null);
+      const backlog = await target.backlog().catch(() => null);
+
+      await fleet.stop(o.drainSeconds * 1000);
+      totals = fleet.totals();
+      // The broker acknowledged every report it took; give the consumer the same chance to catch up.
+      const drainDeadline = Date.now() + o.drainSeconds * 1000;
+      let final = await target.consumed();
+      while (Date.now() < drainDeadline && final.applied + final.rejected + final.duplicates < totals.sent) {
+        await sleep(200);
+        final = await target.consumed();
+      }
+      totals = fleet.totals();
+      const counts: CountCheck = {
+        sent: totals.sent,
+        applied: final.applied,
+        rejected: final.rejected,
+        duplicates: final.duplicates,
+        addsUp: totals.sent === final.applied + final.rejected + final.duplicates,
+      };
+
+      const windowSeconds = (end.t - begin.t) / 1000;
+      const consumedDelta = end.consumed - begin.consumed;
+      const cpuDelta = end.cpu !== null && begin.cpu !== null ? end.cpu - begin.cpu : null;
+      const latency = this.latency(fleet, target, begin.t, end.t);
+      for (const error of fleet.errors) notes.push(error);
+      return {
+        phase,
+        gateways,
+        connected: end.load.connected,
+        connectedServerSide,
+        failedConnects: totals.failed,
+        droppedConnections: totals.dropped,
+        windowSeconds,
+        offeredPerSecond: (end.load.sent - begin.load.sent) / windowSeconds,
+        sustainedPerSecond: consumedDelta / windowSeconds,
+        lagStart: begin.load.sent - begin.consumed,
+        lagEnd: end.load.sent - end.consumed,
+        cpuSecondsPer1000: cpuDelta !== null && consumedDelta > 0 ? (cpuDelta / consumedDelta) * 1000 : null,
+        cores: cpuDelta !== null ? cpuDelta / windowSeconds : null,
+        rssBytesMax: rss.length ? Math.max(...rss) : null,
+        latencyP50Ms: latency ? percentile(latency.latencies, 50) : null,
+        latencyP99Ms: latency ? percentile(latency.latencies, 99) : null,
+        latencySamples: latency?.latencies.length ?? 0,
+        latencyUncovered: latency?.uncovered ?? 0,
+        persistenceBacklog: backlog?.value ?? null,
+        persistenceBacklogSource: backlog?.source ?? null,
+        kpisFrames: target.frames().reduce((sum, f) => sum + f.length, 0),
+        controlMessagesReceived: totals.controlReceived,
+        owed: totals.owed,
+        skipped: totals.skipped,
+        counts,
+        notes,
+      };
+    } finally {
+      if (fleet) await fleet.close().catch((error: unknown) => this.log(`closing the load failed: ${String(error)}`));
+      await target.stop();
+    }
+  }
+
+  private async sample(target: Target, fleet: LoadFleet): Promise<{ t: number; cpu: number | null; consumed: number; load: LoadStats }> {
+    const t = Date.now();
+    const cpu = cpuSeconds(target.pid);
+    const consumed = (await target.consumed()).applied;
+    // Workers report every 50 ms: wait for figures at least as fresh as `consumed`, so the lag is never negative.
+    await sleep(60);
+    const load = fleet.totals();
+    return { t, cpu, consumed, load };
+  }
+
+  private latency(fleet: LoadFleet, target: Target, from: number, to: number): { latencies: number[]; uncovered: number } | null {
+    const frames = target.frames();
+    if (frames.length === 0) return null;
+    const markers = markerTimes(from, to, 100);
+    const sent = sentAt(fleet.countHistory(), markers);
+    const all = { latencies: [] as number[], uncovered: 0 };
+    for (const clientFrames of frames) {
+      const { latencies, uncovered } = watermarkLatencies(markers, sent, clientFrames);
+      all.latencies.push(...latencies);
+      all.uncovered += uncovered;
+    }
+    return all;
+  }
+}
+
+function findMetric(metrics: Map<string, number>, pattern: RegExp): { name: string; value: number } | null {
+  let found: { name: string; value: number } | null = null;
+  for (const [name, value] of metrics) {
+    if (!pattern.test(name.split('{')[0])) continue;
+    found = found ? { name: found.name, value: found.value + value } : { name, value };
+  }
+  return found;
+}
+
+const fmt = (n: number | null, digits = 0) => (n === null || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits));
+
+export function summaryLine(r: PhaseResult): string {
+  return [
+    `${r.phase}: ${fmt(r.sustainedPerSecond)} reports/s sustained (offered ${fmt(r.offeredPerSecond)}/s)`,
+    `connected ${r.connected}/${r.gateways} (server side ${fmt(r.connectedServerSide)})`,
+    `cpu ${fmt(r.cpuSecondsPer1000, 3)} s/1000 reports (${fmt(r.cores, 2)} cores)`,
+    `rss ${r.rssBytesMax === null ? 'n/a' : `${Math.round(r.rssBytesMax / 2 ** 20)} MiB`}`,
+    r.phase === 'pipeline' ? `latency p50 ${fmt(r.latencyP50Ms)} ms p99 ${fmt(r.latencyP99Ms)} ms (${r.latencySamples} samples)` : '',
+    `lag ${r.lagStart} -> ${r.lagEnd}`,
+    `counts: sent ${r.counts.sent} = applied ${r.counts.applied} + rejected ${r.counts.rejected} + duplicates ${r.counts.duplicates}: ${r.counts.addsUp ? 'adds up' : 'DOES NOT ADD UP'}`,
+  ]
+    .filter(Boolean)
+    .join('\n  ');
+}

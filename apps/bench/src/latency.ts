@@ -1,0 +1,77 @@
+/**
+ * Publish-to-WebSocket latency by watermark. Each load worker reports, every few tens of
+ * milliseconds, how many reports it has written so far. At a marker time t the reports written by
+ * then number S(t) (the sum of every worker's latest count at or before t). The first `kpis` frame
+ * a dashboard receives at or after t whose ingest.accepted reaches S(t) shows all of them; its
+ * arrival minus t is the latency of the newest report at t.
+ */
+
+export interface CountSample {
+  /** Epoch ms. */
+  t: number;
+  /** Cumulative reports written by one worker. */
+  sent: number;
+}
+
+export interface FrameSample {
+  /** Epoch ms the frame arrived. */
+  t: number;
+  /** ingest.accepted carried by the frame. */
+  accepted: number;
+}
+
+/** S(t) for each marker: sum over workers of the latest count at or before t. */
+export function sentAt(workers: CountSample[][], markers: number[]): number[] {
+  const sorted = workers.map((samples) => [...samples].sort((a, b) => a.t - b.t));
+  return markers.map((t) => {
+    let total = 0;
+    for (const samples of sorted) {
+      let lo = 0;
+      let hi = samples.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (samples[mid].t <= t) {
+          found = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      if (found >= 0) total += samples[found].sent;
+    }
+    return total;
+  });
+}
+
+/**
+ * Latency (ms) of each marker against one client's frames (in arrival order); markers that no
+ * frame covers are left out and counted in `uncovered`.
+ */
+export function watermarkLatencies(markers: number[], sent: number[], frames: FrameSample[]): { latencies: number[]; uncovered: number } {
+  const latencies: number[] = [];
+  let uncovered = 0;
+  let start = 0;
+  for (let i = 0; i < markers.length; i++) {
+    const t = markers[i];
+    while (start < frames.length && frames[start].t < t) start++;
+    let j = start;
+    while (j < frames.length && frames[j].accepted < sent[i]) j++;
+    if (j < frames.length) latencies.push(frames[j].t - t);
+    else uncovered++;
+  }
+  return { latencies, uncovered };
+}
+
+/** Nearest-rank percentile (p in 0..100) of unsorted values; null for none. */
+export function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+/** Marker times every `stepMs` in [from, to). */
+export function markerTimes(from: number, to: number, stepMs: number): number[] {
+  const markers: number[] = [];
+  for (let t = from; t < to; t += stepMs) markers.push(t);
+  return markers;
+}

@@ -1,0 +1,149 @@
+import {
+  DEVICE_KINDS,
+  PRODUCT_CATEGORIES,
+  SALES_CHANNELS,
+  gatewayClientId,
+  gatewayTopic,
+  type BirthPayload,
+  type DeviceKind,
+  type DeviceReading,
+  type GatewayAddress,
+  type ReportPayload,
+  type StatePayload,
+} from '@clusterpulse/contracts';
+
+/** Simulated start of every bench run: an ordinary working morning in the target year. */
+export const BENCH_SIM_START = Date.UTC(2020, 2, 2, 1, 0, 0);
+/** Each report covers one simulated minute: one real second per report is a 60x demo speed. */
+export const BENCH_INTERVAL_MS = 60_000;
+/** Distinct report bodies per gateway, rotated so consecutive reports do not carry identical figures. */
+export const BODY_VARIANTS = 4;
+
+/**
+ * What the load generator needs to speak for one gateway. Reports are produced as text: the
+ * figures are drawn once per gateway (BODY_VARIANTS bodies), and only `seq` and `ts` are spliced
+ * in per report, so 20,000 gateways cost the generator a string concatenation each, not a model
+ * step and a JSON.stringify.
+ */
+export interface GatewayScript {
+  address: GatewayAddress;
+  clientId: string;
+  reportTopic: string;
+  birthTopic: string;
+  stateTopic: string;
+  controlTopic: string;
+  birth: (seq: number) => BirthPayload;
+  /** Retained offline state the broker publishes if the connection dies. */
+  will: StatePayload;
+  /** JSON text of a report body without its leading `{`, i.e. everything after `"ts":<ts>,`. */
+  bodies: string[];
+}
+
+/** Deterministic small PRNG (mulberry32): the bench needs reproducible, not statistical, figures. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function benchAddress(cluster: string, index: number): GatewayAddress {
+  const id = String(index).padStart(5, '0');
+  return { cluster, enterprise: `m${id}`, gateway: `gw${id}` };
+}
+
+/** Workshop devices of a small apparel maker: a cutting table, sewing lines, QC and packing. */
+function devicesOf(random: () => number): Array<{ id: string; kind: DeviceKind }> {
+  const kinds: DeviceKind[] = ['cutting-table'];
+  const lines = 1 + Math.floor(random() * 3);
+  for (let i = 0; i < lines; i++) kinds.push('sewing-line');
+  kinds.push('qc-station', 'packing-station');
+  if (random() < 0.3) kinds.push('dye-vat');
+  if (random() < 0.3) kinds.push('embroidery-machine');
+  for (const kind of kinds) if (!DEVICE_KINDS.includes(kind)) throw new Error(`unknown device kind ${kind}`);
+  return kinds.map((kind, i) => ({ id: `d${i + 1}`, kind }));
+}
+
+export function gatewayScript(cluster: string, index: number, seed = 1): GatewayScript {
+  const address = benchAddress(cluster, index);
+  const random = rng(seed * 1_000_003 + index);
+  const category = PRODUCT_CATEGORIES[index % PRODUCT_CATEGORIES.length];
+  const devices = devicesOf(random);
+  const employees = 10 + Math.floor(random() * 90);
+  const unitPriceFen = 1_500 + Math.floor(random() * 6_000);
+
+  const bodies: string[] = [];
+  for (let variant = 0; variant < BODY_VARIANTS; variant++) {
+    const readings: DeviceReading[] = devices.map((d) => {
+      const plannedMs = BENCH_INTERVAL_MS;
+      const fault = random() < 0.01;
+      const runMs = fault ? 0 : Math.floor(plannedMs * (0.6 + random() * 0.4));
+      const idealCycleMs = 20_000 + Math.floor(random() * 40_000);
+      const good = Math.floor(runMs / idealCycleMs);
+      const reading: DeviceReading = {
+        id: d.id,
+        kind: d.kind,
+        state: fault ? 'fault' : runMs > 0 ? 'running' : 'idle',
+        plannedMs,
+        runMs,
+        good,
+        defective: random() < 0.05 ? 1 : 0,
+        idealCycleMs,
+        energyWh: 5 + Math.floor(random() * 40),
+      };
+      if (d.kind === 'dye-vat') reading.readings = { tempC: Math.round((85 + random() * 10) * 10) / 10 };
+      return reading;
+    });
+    const good = 1 + Math.floor(random() * 4);
+    const defective = random() < 0.1 ? 1 : 0;
+    const channel = SALES_CHANNELS[Math.floor(random() * SALES_CHANNELS.length)];
+    const orders = random() < 0.5 ? 1 : 0;
+    const body: Omit<ReportPayload, 'v' | 'seq' | 'ts'> = {
+      intervalMs: BENCH_INTERVAL_MS,
+      sales: orders ? [{ channel, category, orders, pieces: good, amountFen: good * unitPriceFen }] : [],
+      production: [{ category, good, defective }],
+      energyWh: readings.reduce((sum, r) => sum + r.energyWh, 0),
+      devices: readings,
+    };
+    bodies.push(JSON.stringify(body).slice(1));
+  }
+
+  return {
+    address,
+    clientId: gatewayClientId(address),
+    reportTopic: gatewayTopic(address, 'report'),
+    birthTopic: gatewayTopic(address, 'birth'),
+    stateTopic: gatewayTopic(address, 'state'),
+    controlTopic: gatewayTopic(address, 'control'),
+    birth: (seq) => ({
+      v: 1,
+      seq,
+      ts: BENCH_SIM_START,
+      enterprise: {
+        name: `Bench maker ${address.enterprise}`,
+        town: 'Waxing',
+        park: `Park ${1 + (index % 12)}`,
+        category,
+        digitization: Math.round(random() * 100) / 100,
+        employees,
+      },
+      devices: devices.map((d) => ({ id: d.id, kind: d.kind })),
+    }),
+    will: { v: 1, seq: 0, ts: BENCH_SIM_START, online: false, reason: 'will' },
+    bodies,
+  };
+}
+
+/** Simulated end of the interval covered by the report with this sequence number. */
+export function reportTime(seq: number): number {
+  return BENCH_SIM_START + seq * BENCH_INTERVAL_MS;
+}
+
+/** The report's JSON text: `v`, `seq` and `ts` first, then one of the gateway's bodies. */
+export function reportText(script: GatewayScript, seq: number): string {
+  return `{"v":1,"seq":${seq},"ts":${reportTime(seq)},${script.bodies[seq % BODY_VARIANTS]}`;
+}
