@@ -112,6 +112,8 @@ export interface EnterpriseSummary {
   good: number;
   defective: number;
   oee: number | null;
+  /** kWh per 1,000 good pieces this year; absent where the server does not compute it per maker. */
+  kwhPer1000Pieces?: number | null;
   devices: Record<DeviceStateGroup, number>;
 }
 
@@ -131,3 +133,10 @@ export interface ApiErrorResponse {
   error: string;
   message: string;
 }
+
+/** Operational endpoints, outside the versioned API. */
+export const OpsRoutes = {
+  health: '/health',
+  metrics: '/metrics',
+  apiDocs: `/api/docs`,
+} as const;
