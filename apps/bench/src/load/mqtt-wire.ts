@@ -27,12 +27,9 @@ function writeVarint(buf: Buffer, offset: number, n: number): number {
   return offset;
 }
 
-/**
- * A PUBLISH packet [MQTT-3.3]. `topic` is pre-encoded UTF-8; `payload` must be ASCII text (the
- * report JSON is: ids are [A-Za-z0-9_-], numbers and fixed keys), so its length is its byte count.
- */
+/** A PUBLISH packet [MQTT-3.3], written into a single buffer. `topic` is pre-encoded UTF-8. */
 export function encodePublish(topic: Buffer, payload: string, qos: QoS, packetId: number, retain = false): Buffer {
-  const payloadLength = payload.length;
+  const payloadLength = Buffer.byteLength(payload);
   const remaining = 2 + topic.length + (qos > 0 ? 2 : 0) + payloadLength;
   const buf = Buffer.allocUnsafe(1 + varintLength(remaining) + remaining);
   buf[0] = 0x30 | (qos << 1) | (retain ? 1 : 0);
@@ -45,8 +42,7 @@ export function encodePublish(topic: Buffer, payload: string, qos: QoS, packetId
     buf.writeUInt16BE(packetId, offset);
     offset += 2;
   }
-  const written = buf.write(payload, offset, 'latin1');
-  if (written !== payloadLength) throw new Error('payload is not single-byte text');
+  buf.write(payload, offset, 'utf8');
   return buf;
 }
 

@@ -1,0 +1,27 @@
+import { DEFAULT_OPTIONS, parseBenchArgs } from './bench-options';
+
+describe('bench flags', () => {
+  it('defaults to 2,000 and 20,000 gateways at one QoS 1 report a second on SQLite', () => {
+    expect(parseBenchArgs([])).toEqual(DEFAULT_OPTIONS);
+    expect(DEFAULT_OPTIONS).toMatchObject({ gateways: [2_000, 20_000], ratePerGateway: 1, qos: 1, pg: false });
+  });
+
+  it('reads gateways, rate, duration, QoS and pg', () => {
+    expect(parseBenchArgs(['--gateways', '50,500', '--rate', '2.5', '--duration', '3', '--qos', '0', '--pg'])).toMatchObject({
+      gateways: [50, 500],
+      ratePerGateway: 2.5,
+      durationSeconds: 3,
+      qos: 0,
+      pg: true,
+    });
+  });
+
+  it.each([
+    [['--gateways', '0']],
+    [['--qos', '2']],
+    [['--phases', 'mosquitto']],
+    [['--frobnicate']],
+  ])('refuses %j', (argv) => {
+    expect(() => parseBenchArgs(argv)).toThrow(RangeError);
+  });
+});

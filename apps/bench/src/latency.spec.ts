@@ -1,0 +1,40 @@
+import { markerTimes, percentile, sentAt, watermarkLatencies } from './latency';
+
+describe('watermark latency', () => {
+  it('sums each worker’s latest count at or before a marker', () => {
+    const workers = [
+      [
+        { t: 100, sent: 10 },
+        { t: 200, sent: 20 },
+      ],
+      [
+        { t: 150, sent: 5 },
+        { t: 250, sent: 7 },
+      ],
+    ];
+    expect(sentAt(workers, [50, 100, 160, 260])).toEqual([0, 10, 15, 27]);
+  });
+
+  it('measures from the marker to the first later frame that covers it', () => {
+    const frames = [
+      { t: 90, accepted: 30 },
+      { t: 120, accepted: 8 },
+      { t: 180, accepted: 12 },
+      { t: 400, accepted: 40 },
+    ];
+    expect(watermarkLatencies([100, 150, 300, 500], [10, 12, 40, 41], frames)).toEqual({ latencies: [80, 30, 100], uncovered: 1 });
+  });
+
+  it.each([
+    [[5, 1, 3, 2, 4], 50, 3],
+    [[5, 1, 3, 2, 4], 99, 5],
+    [[7], 1, 7],
+    [[], 50, null],
+  ])('takes the nearest-rank percentile of %j at p%i', (values, p, expected) => {
+    expect(percentile(values, p)).toBe(expected);
+  });
+
+  it('places markers at a fixed step over the window', () => {
+    expect(markerTimes(1000, 1300, 100)).toEqual([1000, 1100, 1200]);
+  });
+});
