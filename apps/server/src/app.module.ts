@@ -8,6 +8,7 @@ import { AppConfigModule } from './config/app-config.module';
 import type { AppConfig } from './config/config.schema';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { IngestModule } from './ingest/ingest.module';
+import { OpsModule } from './ops/ops.module';
 import { LifecycleService } from './lifecycle.service';
 import { PersistenceModule } from './persistence/persistence.module';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -33,6 +34,7 @@ export class AppModule {
         AccessModule,
         ApiModule,
         RealtimeModule,
+        OpsModule,
         DashboardModule.forRoot(config.DASHBOARD_DIR),
       ],
       providers: [LifecycleService],

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { OpsRoutes } from '@clusterpulse/contracts';
 import type { AddressInfo } from 'node:net';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -27,6 +29,11 @@ export async function bootstrap(overrides: Record<string, string | undefined> = 
   app.useLogger(app.get(Logger));
   app.useWebSocketAdapter(new WsAdapter(app));
   app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('ClusterPulse API').setDescription('Live KPIs of the manufacturing cluster; response types are those of libs/contracts').setVersion('1').build(),
+  );
+  SwaggerModule.setup(OpsRoutes.apiDocs.slice(1), app, document);
   try {
     await app.listen(config.PORT);
   } catch (error) {

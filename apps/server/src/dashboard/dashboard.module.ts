@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { API_PREFIX, WS_PATH } from '@clusterpulse/contracts';
+import { API_PREFIX, OpsRoutes, WS_PATH } from '@clusterpulse/contracts';
 import { Controller, Get, Header, Module, type DynamicModule } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
 
@@ -27,7 +27,7 @@ export class DashboardModule {
     }
     return {
       module: DashboardModule,
-      imports: [ServeStaticModule.forRoot({ rootPath: dashboardDir, exclude: [`/${API_PREFIX}/{*path}`, WS_PATH, '/health', '/metrics'] })],
+      imports: [ServeStaticModule.forRoot({ rootPath: dashboardDir, exclude: [`/${API_PREFIX}/{*path}`, `${OpsRoutes.apiDocs}{*path}`, WS_PATH, OpsRoutes.health, OpsRoutes.metrics] })],
     };
   }
 }

@@ -154,7 +154,7 @@ export class LedgerRepository {
 
   /** A cheap round trip, for the health check. */
   async ping(): Promise<void> {
-    await this.prisma.client.$queryRawUnsafe('SELECT 1');
+    await this.prisma.client.$queryRawUnsafe('SELECT 1 FROM "Gateway" LIMIT 1');
   }
 
   private statements(upsert: Upsert): Array<{ sql: string; params: Value[] }> {
