@@ -28,7 +28,6 @@ export async function bootstrap(overrides: Record<string, string | undefined> = 
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useWebSocketAdapter(new WsAdapter(app));
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle('ClusterPulse API').setDescription('Live KPIs of the manufacturing cluster; response types are those of libs/contracts').setVersion('1').build(),
