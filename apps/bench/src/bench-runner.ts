@@ -52,8 +52,9 @@ export interface PhaseResult {
   latencyP99Ms: number | null;
   latencySamples: number;
   latencyUncovered: number;
-  /** Rows or batches waiting for the database, from the server's metrics; null when it exposes none. */
+  /** Rows waiting for the database (server metrics), sampled every second in the window: the last and the largest. */
   persistenceBacklog: number | null;
+  persistenceBacklogMax: number | null;
   persistenceBacklogSource: string | null;
   kpisFrames: number;
   controlMessagesReceived: number;
@@ -166,14 +167,14 @@ export class BenchRunner {
       },
       serverSideConnected: async () => {
         const metrics = await server.metrics();
-        const fromMetrics = metrics && findMetric(metrics, /gateways?_(connected|online)|mqtt_clients_connected|connected_clients/);
+        const fromMetrics = metrics && findMetric(metrics, /^clusterpulse_gateways_connected$/);
         if (fromMetrics) return fromMetrics.value;
         const kpis = await server.kpis().catch(() => null);
         return kpis ? kpis.enterprises.online : null;
       },
       backlog: async () => {
         const metrics = await server.metrics();
-        const found = metrics && findMetric(metrics, /backlog|pending|queue/);
+        const found = metrics && findMetric(metrics, /^clusterpulse_flush_backlog_rows$/);
         return found ? { value: found.value, source: `/metrics ${found.name}` } : null;
       },
       frames: () => ws.frames,
@@ -224,11 +225,14 @@ export class BenchRunner {
 
       const begin = await this.sample(target, fleet);
       const rss: number[] = [];
+      const backlogs: number[] = [];
       const windowEnd = Date.now() + o.durationSeconds * 1000;
       while (Date.now() < windowEnd) {
         await sleep(Math.min(1_000, windowEnd - Date.now()));
         const r = rssBytes(target.pid);
         if (r !== null) rss.push(r);
+        const b = await target.backlog().catch(() => null);
+        if (b) backlogs.push(b.value);
         if (o.verbose) {
           const t = fleet.totals();
           const c = await target.consumed().catch(() => null);
@@ -282,6 +286,7 @@ export class BenchRunner {
         latencySamples: latency?.latencies.length ?? 0,
         latencyUncovered: latency?.uncovered ?? 0,
         persistenceBacklog: backlog?.value ?? null,
+        persistenceBacklogMax: backlogs.length ? Math.max(...backlogs) : null,
         persistenceBacklogSource: backlog?.source ?? null,
         kpisFrames: target.frames().reduce((sum, f) => sum + f.length, 0),
         controlMessagesReceived: totals.controlReceived,

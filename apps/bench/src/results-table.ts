@@ -16,7 +16,7 @@ export function resultsTable(results: PhaseResult[]): string {
     'CPU s/1000 pipeline',
     'latency p50 / p99 ms',
     'server RSS MiB',
-    'persistence backlog',
+    'persistence backlog end (max)',
     'connected (load / server)',
     'lag start -> end',
     'counts add up',
@@ -36,7 +36,7 @@ export function resultsTable(results: PhaseResult[]): string {
       pipe ? num(pipe.cpuSecondsPer1000, 3) : 'n/a',
       pipe ? `${num(pipe.latencyP50Ms)} / ${num(pipe.latencyP99Ms)}` : 'n/a',
       pipe?.rssBytesMax != null ? num(pipe.rssBytesMax / 2 ** 20) : 'n/a',
-      pipe ? (pipe.persistenceBacklog === null ? 'not exposed' : num(pipe.persistenceBacklog)) : 'n/a',
+      pipe ? (pipe.persistenceBacklog === null ? 'not exposed' : `${num(pipe.persistenceBacklog)} (${num(pipe.persistenceBacklogMax)})`) : 'n/a',
       `${num(main.connected)} / ${num(main.connectedServerSide)}`,
       `${num(main.lagStart)} -> ${num(main.lagEnd)}`,
       results

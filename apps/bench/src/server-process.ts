@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { ApiRoutes, type ClusterKpisResponse, type IngestStats } from '@clusterpulse/contracts';
+import { ApiRoutes, OpsRoutes, type ClusterKpisResponse, type IngestStats } from '@clusterpulse/contracts';
 import type { ChildProcesses } from './child-processes';
 
 /** The compiled ClusterPulse server, resolved from this package so the bench runs from any cwd. */
@@ -80,10 +80,10 @@ export class ServerProcess {
     return (await response.json()) as ClusterKpisResponse;
   }
 
-  /** Prometheus text from /metrics, or null if the server exposes none. */
+  /** Prometheus text from OpsRoutes.metrics, or null if the server exposes none. */
   async metrics(): Promise<Map<string, number> | null> {
     try {
-      const response = await fetch(`http://127.0.0.1:${this.httpPort}/metrics`);
+      const response = await fetch(`http://127.0.0.1:${this.httpPort}${OpsRoutes.metrics}`);
       if (!response.ok) return null;
       return parsePrometheus(await response.text());
     } catch {

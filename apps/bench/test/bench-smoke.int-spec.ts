@@ -1,0 +1,57 @@
+import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { PhaseResult } from '../src/bench-runner';
+import { SERVER_MAIN } from '../src/server-process';
+
+const BENCH_DIR = path.resolve(__dirname, '..');
+const BENCH_MAIN = path.join(BENCH_DIR, 'dist', 'main.js');
+
+/**
+ * The benchmark end to end with small numbers: the raw broker and the real server each take a
+ * few seconds of load from 50 gateways. Only that it ran, that both phases measured something and
+ * that the counts add up is asserted; speed belongs to `npm run bench`, not to a test.
+ */
+describe('npm run bench (smoke)', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run npm run build first`);
+    // Load workers and the raw broker run as separate node processes from compiled files.
+    await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', BENCH_DIR]);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'));
+  }, 120_000);
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('measures the raw broker and the pipeline with 50 gateways, and every report sent is accounted for', async () => {
+    const json = path.join(dir, 'results.json');
+    const args = ['--gateways', '50', '--duration', '3', '--warmup', '1', '--drain', '10', '--ws-clients', '2', '--json', json];
+    const child = spawn(process.execPath, [BENCH_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`bench exited with ${code}:\n${output}`);
+
+    const { results } = JSON.parse(fs.readFileSync(json, 'utf8')) as { results: PhaseResult[] };
+    expect(results.map((r) => r.phase).sort()).toEqual(['pipeline', 'raw-broker']);
+    for (const r of results) {
+      expect(r.gateways).toBe(50);
+      expect(r.connected).toBe(50);
+      expect(r.sustainedPerSecond).toBeGreaterThan(0);
+      expect(r.cpuSecondsPer1000).not.toBeNull();
+      expect(r.rssBytesMax).not.toBeNull();
+      expect(r.counts.sent).toBeGreaterThan(0);
+      expect(r.counts.applied + r.counts.rejected + r.counts.duplicates).toBe(r.counts.sent);
+      expect(r.counts.addsUp).toBe(true);
+    }
+    const pipeline = results.find((r) => r.phase === 'pipeline')!;
+    expect(pipeline.counts.rejected).toBe(0);
+    expect(pipeline.kpisFrames).toBeGreaterThan(0);
+    expect(pipeline.latencyP50Ms).not.toBeNull();
+    expect(output).toContain('adds up');
+  }, 180_000);
+});
