@@ -1,10 +1,5 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
-import { ClusterFeed, type ClusterFeedState } from './cluster-feed';
-import { defaultWebSocketUrl } from './live-connection';
-
-export function createBrowserFeed(): ClusterFeed {
-  return new ClusterFeed({ wsUrl: defaultWebSocketUrl(window.location) });
-}
+import { useEffect, useSyncExternalStore } from 'react';
+import type { ClusterFeed, ClusterFeedState } from './cluster-feed';
 
 /** Starts the feed for as long as the component is mounted. */
 export function useClusterFeed(feed: ClusterFeed): ClusterFeedState {
@@ -13,9 +8,4 @@ export function useClusterFeed(feed: ClusterFeed): ClusterFeedState {
     return () => feed.stop();
   }, [feed]);
   return useSyncExternalStore(feed.subscribe, feed.getState);
-}
-
-export function useFeedSingleton(): ClusterFeed {
-  const [feed] = useState(createBrowserFeed);
-  return feed;
 }

@@ -7,6 +7,7 @@ import {
   type AlarmEvent,
   type ClusterKpisResponse,
   type DailyHistoryPoint,
+  type EnterpriseSummary,
   type ProductCategory,
   type ServerEvent,
 } from '@clusterpulse/contracts';
@@ -85,4 +86,42 @@ export function alarmFixture(overrides: Partial<AlarmEvent> = {}): AlarmEvent {
 
 export function kpisEvent(data: ClusterKpisResponse): ServerEvent {
   return { event: 'kpis', data };
+}
+
+export function makerFixture(i: number, overrides: Partial<EnterpriseSummary> = {}): EnterpriseSummary {
+  return {
+    id: `m${String(i).padStart(5, '0')}`,
+    name: `Maker ${i}`,
+    town: `Town ${i % 3}`,
+    park: `Park ${i % 4}`,
+    category: PRODUCT_CATEGORIES[i % PRODUCT_CATEGORIES.length],
+    digitization: (i % 10) / 10,
+    online: i % 17 !== 0,
+    yearToDateFen: 1_000_000 * ((i * 7919) % 1000),
+    good: 1000 + i,
+    defective: i % 13,
+    oee: i % 11 === 0 ? null : ((i * 37) % 100) / 100,
+    devices: { running: i % 5 === 0 ? 0 : 3, idle: 1, fault: i % 23 === 0 ? 1 : 0, offline: 0 },
+    ...overrides,
+  };
+}
+
+/** A fetch that answers from a table of paths, recording every request. */
+export function tableFetch(routes: Record<string, (init?: RequestInit) => { status: number; body: unknown }>) {
+  const calls: { url: string; init?: RequestInit }[] = [];
+  const impl = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    calls.push({ url, init });
+    const path = url.split('?')[0];
+    const handler = routes[path];
+    const { status, body } = handler ? handler(init) : { status: 404, body: { statusCode: 404, error: 'Not Found', message: `no route ${path}` } };
+    return {
+      ok: status >= 200 && status < 300,
+      status,
+      statusText: status === 200 ? 'OK' : 'Error',
+      json: async () => body,
+      text: async () => JSON.stringify(body),
+    } as Response;
+  }) as typeof fetch;
+  return { impl, calls };
 }
