@@ -1,0 +1,96 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, saveScreenshot, textOf } from './support/chromium';
+import { TestGateway } from './support/gateway';
+import { startServer, type RunningStack } from './support/stack';
+
+jest.setTimeout(120_000);
+
+async function waitForText(page: Page, testId: string, expected: string): Promise<void> {
+  await page.waitForFunction(([id, text]) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() === text, [testId, expected] as const, { timeout: 30_000 });
+}
+
+describe('dashboard views against a running server', () => {
+  let browser: Browser;
+  let stack: RunningStack;
+  const gateways: TestGateway[] = [];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    stack = await startServer({ MQTT_ALLOW_ANONYMOUS: 'true' });
+    // Three makers with known sales: 1.50 m, 2.50 m and 3.50 m RMB.
+    for (const [i, fen] of [150_000_000, 250_000_000, 350_000_000].entries()) {
+      const gateway = await TestGateway.connect(stack.mqttPort, `e-view-${i + 1}`);
+      gateways.push(gateway);
+      await gateway.birth(i === 0 ? 'babywear' : 'tops');
+      await gateway.report(fen);
+    }
+  });
+
+  afterAll(async () => {
+    for (const gateway of gateways) await gateway.close();
+    await stack?.close();
+    await browser?.close();
+  });
+
+  it('switches labels and number formats to Chinese and back without a reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${stack.baseUrl}/?lang=en`);
+    await waitForText(page, 'sales-ytd', '¥7.50 m');
+    expect(await page.getByText('Sales year to date', { exact: true }).count()).toBeGreaterThan(0);
+
+    await page.getByTestId('lang-zh-CN').click();
+    await waitForText(page, 'sales-ytd', '750.00 万元');
+    expect(await page.getByText('年初至今销售额', { exact: true }).count()).toBeGreaterThan(0);
+    expect(await page.getByText('Sales year to date', { exact: true }).count()).toBe(0);
+    expect(await textOf(page, 'sim-date')).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日$/);
+    expect(await textOf(page, 'connection-status')).toBe('实时');
+    await saveScreenshot(page, 'dashboard-zh-CN');
+
+    await page.getByTestId('lang-en').click();
+    await waitForText(page, 'sales-ytd', '¥7.50 m');
+    await page.close();
+  });
+
+  it('draws every maker on the cluster map and opens a maker’s drill-down on click', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${stack.baseUrl}/?lang=en#/cluster`);
+    const canvas = page.getByTestId('cluster-canvas');
+    await canvas.waitFor();
+    expect(await canvas.getAttribute('data-makers')).toBe('3');
+    const cell = Number(await canvas.getAttribute('data-cell-size'));
+    const label = Number(await canvas.getAttribute('data-label-height'));
+
+    // The first cell of the first park block sits under its label at the canvas's top-left.
+    await canvas.hover({ position: { x: cell / 2, y: label + cell / 2 } });
+    const tooltip = page.getByTestId('map-tooltip');
+    await tooltip.waitFor();
+    const hovered = (await tooltip.textContent()) ?? '';
+    expect(hovered).toMatch(/Maker e-view-\d/);
+
+    await canvas.click({ position: { x: cell / 2, y: label + cell / 2 } });
+    const detail = page.getByTestId('maker-detail');
+    await detail.waitFor();
+    const id = await detail.getAttribute('data-maker-id');
+    expect(hovered).toContain(`Maker ${id}`);
+    await waitForText(page, 'maker-id', id!);
+    const expectedSales = { 'e-view-1': '¥1.50 m', 'e-view-2': '¥2.50 m', 'e-view-3': '¥3.50 m' }[id!];
+    await waitForText(page, 'maker-sales', expectedSales!);
+    expect(page.url()).toContain(`#/cluster/${id}`);
+    await saveScreenshot(page, 'cluster-drill-down');
+    await page.close();
+  });
+
+  it('ranks the makers by sales on the leaderboard', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${stack.baseUrl}/?lang=en#/leaders`);
+    const board = page.getByTestId('board-sales');
+    await board.waitFor();
+    const rows = board.locator('tbody tr');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="board-sales"] tbody tr').length === 3);
+    expect(await rows.nth(0).textContent()).toContain('Maker e-view-3');
+    expect(await rows.nth(0).textContent()).toContain('¥3.50 m');
+    expect(await rows.nth(2).textContent()).toContain('Maker e-view-1');
+    await saveScreenshot(page, 'leaderboards');
+    await page.close();
+  });
+});
