@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { EnterpriseSummary } from '@clusterpulse/contracts';
-import { cellOf, layoutCluster, makerAt, LABEL_HEIGHT, type ClusterLayout } from '../lib/cluster-layout';
+import { layoutCluster, makerAt, LABEL_HEIGHT, type ClusterLayout } from '../lib/cluster-layout';
 import { makerStatus, type MakerStatus } from '../lib/enterprise-directory';
 import { useI18n } from '../i18n/i18n';
 
@@ -39,16 +39,21 @@ function draw(canvas: HTMLCanvasElement, layout: ClusterLayout, makers: Enterpri
     const label = locale === 'zh-CN' ? `${group.town} · ${group.park}（${group.count}）` : `${group.town} · ${group.park} (${group.count})`;
     ctx.fillText(label, group.x, group.y + 2, group.width);
   }
-  for (let k = 0; k < layout.order.length; k++) {
-    const maker = makers[layout.order[k]];
-    const { x, y } = cellOf(layout, k);
-    ctx.fillStyle = makerColour(maker, colouring);
-    ctx.fillRect(x, y, layout.cell - gap, layout.cell - gap);
-    if (maker.id === selected) {
-      ctx.strokeStyle = '#ffffff';
-      ctx.lineWidth = 2;
-      ctx.strokeRect(x - 1, y - 1, layout.cell + 1, layout.cell + 1);
+  let selectedAt: { x: number; y: number } | null = null;
+  for (const group of layout.groups) {
+    for (let slot = 0; slot < group.count; slot++) {
+      const maker = makers[layout.order[group.first + slot]];
+      const x = group.x + (slot % group.columns) * layout.cell;
+      const y = group.y + LABEL_HEIGHT + Math.floor(slot / group.columns) * layout.cell;
+      ctx.fillStyle = makerColour(maker, colouring);
+      ctx.fillRect(x, y, layout.cell - gap, layout.cell - gap);
+      if (maker.id === selected) selectedAt = { x, y };
     }
+  }
+  if (selectedAt) {
+    ctx.strokeStyle = '#ffffff';
+    ctx.lineWidth = 2;
+    ctx.strokeRect(selectedAt.x - 1, selectedAt.y - 1, layout.cell + 1, layout.cell + 1);
   }
 }
 
