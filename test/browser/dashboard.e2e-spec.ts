@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, saveScreenshot, textOf } from './support/chromium';
+import { launchChromium, parseEnglishRmb, saveScreenshot, textOf } from './support/chromium';
 import { TestGateway } from './support/gateway';
 import { startServer, type RunningStack } from './support/stack';
 
@@ -65,5 +65,42 @@ describe('dashboard against a running server', () => {
     expect(await textOf(page, 'channel-export-ytd')).toBe('¥10.00 m');
     await saveScreenshot(page, 'dashboard-after-restart');
     await page.close();
+  });
+
+  it('shows sales figures that increase while reports keep arriving', async () => {
+    stack = await startServer({ MQTT_ALLOW_ANONYMOUS: 'true' });
+    gateway = await TestGateway.connect(stack.mqttPort, 'e-browser-live');
+    await gateway.birth();
+    const live = gateway;
+    let publishing = true;
+    const loop = (async () => {
+      while (publishing) {
+        await live.report(250_000_000);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      await page.goto(`${stack.baseUrl}/?lang=en`);
+      await waitForStatus(page, 'live');
+      await page.waitForFunction(() => /^¥/.test(document.querySelector('[data-testid="sales-ytd"]')?.textContent ?? ''), undefined, { timeout: 30_000 });
+      const first = parseEnglishRmb(await textOf(page, 'sales-ytd'));
+      await page.waitForFunction((before) => {
+        const text = document.querySelector('[data-testid="sales-ytd"]')?.textContent?.trim() ?? '';
+        const match = /^¥([\d,.]+)(?:\s*(bn|m))?$/.exec(text);
+        if (!match) return false;
+        const value = Number(match[1].replace(/,/g, '')) * (match[2] === 'bn' ? 1e9 : match[2] === 'm' ? 1e6 : 1);
+        return value >= before + 10e6;
+      }, first, { timeout: 60_000 });
+      const later = parseEnglishRmb(await textOf(page, 'sales-ytd'));
+      expect(later).toBeGreaterThan(first);
+      // Every report sells 2.5 m RMB: the figure on screen is a whole number of reports.
+      expect((later / 2.5e6) % 1).toBeCloseTo(0, 5);
+      await saveScreenshot(page, 'dashboard-live');
+      await page.close();
+    } finally {
+      publishing = false;
+      await loop;
+    }
   });
 });
