@@ -93,4 +93,23 @@ describe('dashboard views against a running server', () => {
     await saveScreenshot(page, 'leaderboards');
     await page.close();
   });
+
+  it('raises an alarm in the live feed when a machine faults, and acknowledges it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${stack.baseUrl}/?lang=en`);
+    await page.waitForSelector('[data-testid="connection-status"][data-status="live"]');
+    await waitForText(page, 'alarms-open', '0 open');
+    await gateways[1].report(0, 'ecommerce', 'tops', 'fault');
+    const alarm = page.getByTestId('alarm-item').first();
+    await alarm.waitFor({ timeout: 30_000 });
+    expect(await alarm.getAttribute('data-alarm-kind')).toBe('fault');
+    expect(await alarm.textContent()).toContain('e-view-2');
+    await waitForText(page, 'alarms-open', '1 open');
+    await waitForText(page, 'devices-fault', '1');
+    await saveScreenshot(page, 'alarm-raised');
+    await alarm.getByRole('button', { name: 'Acknowledge' }).click();
+    await waitForText(page, 'alarms-open', '0 open');
+    expect(await alarm.textContent()).toContain('Acknowledged');
+    await page.close();
+  });
 });

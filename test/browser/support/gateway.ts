@@ -8,6 +8,7 @@ import {
   gatewayClientId,
   gatewayTopic,
   reportPayloadSchema,
+  type DeviceState,
   type GatewayAddress,
   type ProductCategory,
   type SalesChannel,
@@ -42,8 +43,8 @@ export class TestGateway {
     await this.client.publishAsync(gatewayTopic(this.address, 'birth'), payload, { qos: 1 });
   }
 
-  /** Publishes one hour of work that sold `amountFen` through `channel`. */
-  async report(amountFen: number, channel: SalesChannel = 'ecommerce', category: ProductCategory = 'tops'): Promise<void> {
+  /** Publishes one hour of work that sold `amountFen` through `channel`, its sewing line in `state`. */
+  async report(amountFen: number, channel: SalesChannel = 'ecommerce', category: ProductCategory = 'tops', state: DeviceState = 'running'): Promise<void> {
     this.seq += 1;
     this.ts += DAY_MS / 24;
     const payload = encodePayload(reportPayloadSchema, {
@@ -54,7 +55,7 @@ export class TestGateway {
       sales: [{ channel, category, orders: 1, pieces: 10, amountFen }],
       production: [{ category, good: 100, defective: 1 }],
       energyWh: 4000,
-      devices: [{ id: 'sew1', kind: 'sewing-line', state: 'running', plannedMs: 3_600_000, runMs: 3_000_000, good: 100, defective: 1, idealCycleMs: 20_000, energyWh: 4000 }],
+      devices: [{ id: 'sew1', kind: 'sewing-line', state, plannedMs: 3_600_000, runMs: 3_000_000, good: 100, defective: 1, idealCycleMs: 20_000, energyWh: 4000 }],
     });
     await this.client.publishAsync(gatewayTopic(this.address, 'report'), payload, { qos: 1 });
   }
