@@ -18,6 +18,7 @@ export interface BenchOptions {
   gatewaysPerProcess: number;
   threadsPerProcess: number;
   pushIntervalMs: number | undefined;
+  rawConcurrency: number | undefined;
   seed: number;
   cpuProf: boolean;
   outDir: string;
@@ -42,6 +43,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   gatewaysPerProcess: 10_000,
   threadsPerProcess: 2,
   pushIntervalMs: undefined,
+  rawConcurrency: undefined,
   seed: 1,
   cpuProf: false,
   outDir: os.tmpdir(),
@@ -64,6 +66,7 @@ export const USAGE = `npm run bench -- [flags]
   --per-process 10000     most gateways one load process holds (open-file limit)
   --threads 2             worker threads per load process
   --push-interval <ms>    the server's PUSH_INTERVAL_MS (its default otherwise)
+  --raw-concurrency <n>   Aedes 'concurrency' of the raw broker (stock default otherwise)
   --cpu-prof              profile the server (node --cpu-prof); the .cpuprofile lands in --out
   --out <dir>             where profiles go (default: the OS temp folder)
   --json <file>           also write the results as JSON
@@ -136,6 +139,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         break;
       case '--push-interval':
         o.pushIntervalMs = positive('push-interval', value());
+        break;
+      case '--raw-concurrency':
+        o.rawConcurrency = positive('raw-concurrency', value());
         break;
       case '--seed':
         o.seed = positive('seed', value());

@@ -47,6 +47,8 @@ export interface PhaseResult {
   cpuSecondsPer1000: number | null;
   /** Average cores the broker or server process used in the window. */
   cores: number | null;
+  /** Average cores the load processes used in the window: they share the machine with the server. */
+  loadCores: number | null;
   rssBytesMax: number | null;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
@@ -109,7 +111,9 @@ export class BenchRunner {
   }
 
   private async startRawBroker(): Promise<Target> {
-    const child: ChildProcess = this.children.spawnNode(path.join(__dirname, 'raw-broker', 'raw-broker.process.js'), [], { ipc: true });
+    const env = { ...process.env };
+    if (this.options.rawConcurrency) env.BENCH_RAW_CONCURRENCY = String(this.options.rawConcurrency);
+    const child: ChildProcess = this.children.spawnNode(path.join(__dirname, 'raw-broker', 'raw-broker.process.js'), [], { ipc: true, env });
     let clients: number | null = null;
     const port = await new Promise<number>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`raw broker exited with ${code}`)));
@@ -280,6 +284,7 @@ export class BenchRunner {
         lagEnd: end.load.sent - end.consumed,
         cpuSecondsPer1000: cpuDelta !== null && consumedDelta > 0 ? (cpuDelta / consumedDelta) * 1000 : null,
         cores: cpuDelta !== null ? cpuDelta / windowSeconds : null,
+        loadCores: end.loadCpu !== null && begin.loadCpu !== null ? (end.loadCpu - begin.loadCpu) / windowSeconds : null,
         rssBytesMax: rss.length ? Math.max(...rss) : null,
         latencyP50Ms: latency ? percentile(latency.latencies, 50) : null,
         latencyP99Ms: latency ? percentile(latency.latencies, 99) : null,
@@ -301,14 +306,16 @@ export class BenchRunner {
     }
   }
 
-  private async sample(target: Target, fleet: LoadFleet): Promise<{ t: number; cpu: number | null; consumed: number; load: LoadStats }> {
+  private async sample(target: Target, fleet: LoadFleet): Promise<{ t: number; cpu: number | null; loadCpu: number | null; consumed: number; load: LoadStats }> {
     const t = Date.now();
     const cpu = cpuSeconds(target.pid);
+    const loadCpus = fleet.pids.map(cpuSeconds);
+    const loadCpu = loadCpus.some((c) => c === null) ? null : loadCpus.reduce<number>((sum, c) => sum + (c ?? 0), 0);
     const consumed = (await target.consumed()).applied;
     // Workers report every 50 ms: wait for figures at least as fresh as `consumed`, so the lag is never negative.
     await sleep(60);
     const load = fleet.totals();
-    return { t, cpu, consumed, load };
+    return { t, cpu, loadCpu, consumed, load };
   }
 
   private latency(fleet: LoadFleet, target: Target, from: number, to: number): { latencies: number[]; uncovered: number } | null {
@@ -341,7 +348,7 @@ export function summaryLine(r: PhaseResult): string {
   return [
     `${r.phase}: ${fmt(r.sustainedPerSecond)} reports/s sustained (offered ${fmt(r.offeredPerSecond)}/s)`,
     `connected ${r.connected}/${r.gateways} (server side ${fmt(r.connectedServerSide)})`,
-    `cpu ${fmt(r.cpuSecondsPer1000, 3)} s/1000 reports (${fmt(r.cores, 2)} cores)`,
+    `cpu ${fmt(r.cpuSecondsPer1000, 3)} s/1000 reports (${fmt(r.cores, 2)} cores; load generator ${fmt(r.loadCores, 2)} cores)`,
     `rss ${r.rssBytesMax === null ? 'n/a' : `${Math.round(r.rssBytesMax / 2 ** 20)} MiB`}`,
     r.phase === 'pipeline' ? `latency p50 ${fmt(r.latencyP50Ms)} ms p99 ${fmt(r.latencyP99Ms)} ms (${r.latencySamples} samples)` : '',
     `lag ${r.lagStart} -> ${r.lagEnd}`,

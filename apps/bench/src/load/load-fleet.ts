@@ -86,6 +86,11 @@ export class LoadFleet {
     }
   }
 
+  /** Process ids of the load processes, for their CPU figures. */
+  get pids(): number[] {
+    return this.procs.map((child) => child.pid).filter((pid): pid is number => pid !== undefined);
+  }
+
   totals(): LoadStats {
     return sumStats([...this.latest.values()]);
   }

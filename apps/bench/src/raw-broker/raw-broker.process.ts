@@ -6,7 +6,10 @@ import { Aedes } from 'aedes';
  * ClusterPulse logic. The bench compares the full server against this process.
  */
 async function main(): Promise<void> {
-  const aedes = await Aedes.createBroker({ maxClientsIdLength: 200 });
+  // Stock options but two: gateway client ids are longer than MQTT 3.1's 23 characters, and
+  // --raw-concurrency (mqemitter's deliveries in flight) to show how much that one setting limits.
+  const concurrency = process.env.BENCH_RAW_CONCURRENCY ? Number(process.env.BENCH_RAW_CONCURRENCY) : undefined;
+  const aedes = await Aedes.createBroker({ maxClientsIdLength: 200, ...(concurrency ? { concurrency } : {}) });
   const server = net.createServer(aedes.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
