@@ -1,6 +1,6 @@
 import type { DeviceStateGroup, ProductCategory, SalesChannel } from './domain';
 import type { Fen } from './money';
-import type { RejectReason, ScenarioId } from './payloads';
+import type { RejectReason, ScenarioId, SimStatus } from './payloads';
 
 /** REST routes. Controllers and the dashboard both read paths from here. */
 export const API_PREFIX = 'api/v1';
@@ -65,10 +65,20 @@ export interface IngestStats {
   rejectsByReason: Record<RejectReason, number>;
 }
 
+/**
+ * Where the moment the KPIs describe comes from: the newest applied report (`asOf`); before the
+ * first report, the simulator's clock from its status, else the newest day in the history, else
+ * the server's wall clock.
+ */
+export const AS_OF_SOURCES = ['report', 'simulator', 'history', 'wall-clock'] as const;
+export type AsOfSource = (typeof AS_OF_SOURCES)[number];
+
 export interface ClusterKpisResponse {
   cluster: string;
   /** Simulated time of the newest applied report; null before the first. */
   asOf: number | null;
+  /** What `sales.year` and "today" are taken from; 'report' exactly when asOf is not null. */
+  asOfSource: AsOfSource;
   /** China calendar day of asOf. */
   simDate: string | null;
   sales: SalesKpis;
@@ -83,6 +93,8 @@ export interface ClusterKpisResponse {
   devices: Record<DeviceStateGroup, number> & { total: number };
   enterprises: { total: number; online: number };
   ingest: IngestStats;
+  /** The simulator's own status (scenario, speed, paused), as last published on sim/status; null if none seen. */
+  sim: SimStatus | null;
 }
 
 export interface DailyHistoryPoint {

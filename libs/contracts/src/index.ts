@@ -5,3 +5,4 @@ export * from './topics';
 export * from './payloads';
 export * from './api';
 export * from './ws';
+export * from './limits';
