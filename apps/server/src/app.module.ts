@@ -12,6 +12,7 @@ import { OpsModule } from './ops/ops.module';
 import { LifecycleService } from './lifecycle.service';
 import { PersistenceModule } from './persistence/persistence.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { TrainerModule } from './trainer/trainer.module';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         ApiModule,
         RealtimeModule,
         OpsModule,
+        TrainerModule,
         DashboardModule.forRoot(config.DASHBOARD_DIR),
       ],
       providers: [LifecycleService],

@@ -1,14 +1,16 @@
 import {
   chinaDay,
   chinaYear,
-
   gatewayClientId,
+  readingExcursions,
   type AlarmEvent,
   type BirthPayload,
   type DeviceState,
   type GatewayAddress,
+  type DeviceReading,
   type RejectReason,
   type ReportPayload,
+  type SimStatus,
   type StatePayload,
 } from '@clusterpulse/contracts';
 import { addOeeSample } from '@clusterpulse/kpi';
@@ -104,11 +106,18 @@ export class AggregationService {
   dataStart: number | null = null;
   /** Bumped on every change a dashboard could see. */
   version = 0;
+  /** The simulator's latest sim/status; null until one arrives (it is not persisted). */
+  sim: SimStatus | null = null;
 
   private pending = emptyFlushBatch();
   private readonly dirtyGateways = new Set<string>();
   private readonly dirtyEnterprises = new Set<string>();
   private readonly alarmListeners: AlarmListener[] = [];
+  /**
+   * Readings currently outside their range, per `enterprise|device`: an alarm is raised when a
+   * reading leaves its range, not again while it stays out, and again after it came back.
+   */
+  private readonly excursions = new Map<string, Set<string>>();
   private alarmSeq = 0;
 
   constructor(readonly clusterId: string) {}
@@ -202,6 +211,11 @@ export class AggregationService {
     this.version++;
   }
 
+  applySimStatus(status: SimStatus): void {
+    this.sim = status;
+    this.version++;
+  }
+
   applyState(address: GatewayAddress, state: StatePayload): void {
     const gw = this.gateways.get(gatewayClientId(address));
     if (!gw) return;
@@ -279,6 +293,7 @@ export class AggregationService {
           this.raise({ ts: report.ts, severity: 'critical', kind: 'fault', enterprise: enterpriseId, device: reading.id, message: `${reading.kind} ${reading.id} reports a fault` });
         }
       }
+      this.checkReadings(enterpriseId, reading, report.ts);
     }
 
     this.addTo(ent.years, year, entDelta, emptyEnterpriseDay, addEnterpriseDay);
@@ -366,6 +381,31 @@ export class AggregationService {
     if (!online) {
       this.raise({ ts: ts ?? this.asOf ?? Date.now(), severity: 'warning', kind: 'offline', enterprise: gw.enterpriseId, message: `gateway ${gw.id} went offline (${why})` });
     }
+  }
+
+  private checkReadings(enterpriseId: string, reading: DeviceReading, ts: number): void {
+    const key = `${enterpriseId}|${reading.id}`;
+    const out = readingExcursions(reading.kind, reading.readings);
+    const was = this.excursions.get(key);
+    if (out.length === 0) {
+      if (was) this.excursions.delete(key);
+      return;
+    }
+    const now = new Set<string>();
+    for (const e of out) {
+      now.add(e.reading);
+      if (was?.has(e.reading)) continue;
+      const range = e.low === -Infinity ? `at most ${e.high}` : e.high === Infinity ? `at least ${e.low}` : `${e.low}..${e.high}`;
+      this.raise({
+        ts,
+        severity: 'warning',
+        kind: 'out-of-range',
+        enterprise: enterpriseId,
+        device: reading.id,
+        message: `${reading.kind} ${reading.id}: ${e.reading} ${e.value} ${e.unit} outside ${range} ${e.unit}`,
+      });
+    }
+    this.excursions.set(key, now);
   }
 
   private raise(alarm: Omit<AlarmEvent, 'id'>): void {

@@ -6,6 +6,8 @@ import {
   chinaDay,
   chinaDayStart,
   chinaYear,
+  DAY_MS,
+  type AsOfSource,
   type ClusterKpisResponse,
   type DailyHistoryPoint,
   type DailyHistoryResponse,
@@ -62,7 +64,7 @@ export class KpiViewService {
   }
 
   enterprises(opts: { offset: number; limit: number; sort: EnterpriseSort; order: 'asc' | 'desc'; year?: number }) {
-    const year = opts.year ?? (this.agg.asOf !== null ? chinaYear(this.agg.asOf) : null);
+    const year = opts.year ?? chinaYear(this.clock().at);
     const all = [...this.agg.enterprises.values()].map((ent) => this.summary(ent, year));
     const dir = opts.order === 'asc' ? 1 : -1;
     const key = (e: EnterpriseSummary): number | string => (opts.sort === 'sales' ? e.yearToDateFen : opts.sort === 'oee' ? (e.oee ?? -1) : e.name);
@@ -79,11 +81,11 @@ export class KpiViewService {
   enterprise(id: string): EnterpriseSummary | null {
     const ent = this.agg.enterprises.get(id);
     if (!ent) return null;
-    return this.summary(ent, this.agg.asOf !== null ? chinaYear(this.agg.asOf) : null);
+    return this.summary(ent, chinaYear(this.clock().at));
   }
 
-  private summary(ent: EnterpriseState, year: number | null): EnterpriseSummary {
-    const cell = (year !== null ? ent.years.get(year) : undefined) ?? emptyEnterpriseDay();
+  private summary(ent: EnterpriseState, year: number): EnterpriseSummary {
+    const cell = ent.years.get(year) ?? emptyEnterpriseDay();
     const counts = deviceStateCounts(this.agg.deviceStates(ent));
     const devices = Object.fromEntries(DEVICE_STATE_GROUPS.map((g) => [g, counts[g]])) as Record<DeviceStateGroup, number>;
     return {
@@ -105,8 +107,7 @@ export class KpiViewService {
   private build(): ClusterKpisResponse {
     const agg = this.agg;
     const asOf = agg.asOf;
-    // Before the first report the KPIs describe an empty year starting now.
-    const at = asOf ?? Date.now();
+    const { at, source: asOfSource } = this.clock();
     const year = chinaYear(at);
     const today = chinaDay(at);
     const yearPrefix = `${year}-`;
@@ -158,6 +159,7 @@ export class KpiViewService {
     return {
       cluster: agg.clusterId,
       asOf,
+      asOfSource,
       simDate: asOf === null ? null : chinaDay(asOf),
       sales: {
         year: figures.year,
@@ -178,6 +180,23 @@ export class KpiViewService {
       devices: deviceStateCounts(agg.deviceStates()),
       enterprises: { total: agg.enterprises.size, online },
       ingest: this.ingestStats(),
+      sim: agg.sim,
     };
+  }
+
+  /**
+   * The moment the KPIs describe. Before the first report, the simulator's clock says which
+   * simulated year is running; without it the newest stored day does; only then the wall clock,
+   * which would show an empty current year next to a simulated 2020.
+   */
+  private clock(): { at: number; source: AsOfSource } {
+    const agg = this.agg;
+    if (agg.asOf !== null) return { at: agg.asOf, source: 'report' };
+    if (agg.sim) return { at: agg.sim.ts, source: 'simulator' };
+    let newest: string | null = null;
+    for (const day of agg.clusterDays.keys()) if (newest === null || day > newest) newest = day;
+    // The last millisecond of that day, so "today" is the stored day itself.
+    if (newest !== null) return { at: chinaDayStart(newest) + DAY_MS - 1, source: 'history' };
+    return { at: Date.now(), source: 'wall-clock' };
   }
 }

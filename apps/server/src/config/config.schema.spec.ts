@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     expect(config.DATABASE_URL).toBe(CONFIG_DEFAULTS.DATABASE_URL);
     expect(config.PUSH_INTERVAL_MS).toBe(250);
     expect(config.MQTT_ALLOW_ANONYMOUS).toBe(false);
+    expect(config.TRAINER_TOKEN).toBeUndefined();
   });
 
   it.each([
@@ -18,9 +19,16 @@ describe('loadConfig', () => {
     ['CLUSTER_ID', 'a/b'],
     ['MQTT_ALLOW_ANONYMOUS', 'yes'],
     ['PUSH_INTERVAL_MS', String(MIN_PUSH_INTERVAL_MS - 1)],
+    ['TRAINER_TOKEN', 'short'],
+    ['TRAINER_TOKEN', 'has a space in it'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
+  });
+
+  it('never repeats a bad trainer token in its message', () => {
+    expect(() => loadConfig({ TRAINER_TOKEN: 'sesame' })).toThrow(/TRAINER_TOKEN: .*\(got 6 characters\)/);
+    expect(() => loadConfig({ TRAINER_TOKEN: 'sesame' })).not.toThrow(/sesame/);
   });
 
   it('treats an empty value as unset', () => {

@@ -22,9 +22,15 @@ export const CONFIG_DEFAULTS = {
   FLUSH_INTERVAL_MS: '1000',
   MQTT_ALLOW_ANONYMOUS: 'false',
   DASHBOARD_DIR: DEFAULT_DASHBOARD_DIR,
+  /** Empty: trainer commands are refused (403) until an operator sets a token. */
+  TRAINER_TOKEN: '',
 } as const;
 
+/** A bearer token shorter than this is too easy to guess for a panel that can stop the demo. */
+export const MIN_TRAINER_TOKEN_LENGTH = 12;
+
 export type ConfigName = keyof typeof CONFIG_DEFAULTS;
+const SECRET_NAMES: ReadonlySet<string> = new Set<ConfigName>(['TRAINER_TOKEN']);
 export const CONFIG_NAMES = Object.keys(CONFIG_DEFAULTS) as ConfigName[];
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -48,6 +54,11 @@ export const configSchema = z.object({
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(Number(CONFIG_DEFAULTS.FLUSH_INTERVAL_MS)),
   MQTT_ALLOW_ANONYMOUS: bool.default(false),
   DASHBOARD_DIR: z.string().min(1).default(CONFIG_DEFAULTS.DASHBOARD_DIR),
+  TRAINER_TOKEN: z
+    .string()
+    .min(MIN_TRAINER_TOKEN_LENGTH, `must be at least ${MIN_TRAINER_TOKEN_LENGTH} characters`)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it travels in an Authorization header)')
+    .optional(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -71,7 +82,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   const result = configSchema.safeParse(input);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(input[String(issue.path[0])])})`);
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      // A secret, even a bad one, must not end up in a log.
+      const got = SECRET_NAMES.has(name) ? `${input[name].length} characters` : JSON.stringify(input[name]);
+      return `${issue.path.join('.')}: ${issue.message} (got ${got})`;
+    });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return result.data;

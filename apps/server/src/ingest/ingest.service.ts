@@ -6,6 +6,7 @@ import { BrokerService } from '../broker/broker.service';
 import { handleBirth } from './handlers/birth.handler';
 import type { HandlerResult, MessageHandler } from './handlers/handler';
 import { handleReport } from './handlers/report.handler';
+import { handleSimStatus } from './handlers/sim-status.handler';
 import { handleState } from './handlers/state.handler';
 
 /** Kinds a gateway publishes, each with its own handler (control is the server's to publish). */
@@ -77,7 +78,13 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
       this.reject('wrong-cluster', `topic of cluster ${parsed.cluster}`);
       return;
     }
-    if (parsed.scope === 'sim') return;
+    if (parsed.scope === 'sim') {
+      // sim/control carries trainer commands to the simulator: not ours to read.
+      if (parsed.kind !== 'status') return;
+      const result = handleSimStatus(this.agg, payload);
+      if (!result.ok) this.reject(result.reason, `${topic}: ${result.message}`);
+      return;
+    }
     const handler = HANDLERS[parsed.kind];
     if (!handler) {
       // control: the server's own acknowledgements and faults, or refused earlier by the ACL.
