@@ -30,7 +30,7 @@ export async function bootstrap(overrides: Record<string, string | undefined> = 
   app.useWebSocketAdapter(new WsAdapter(app));
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('ClusterPulse API').setDescription('Live KPIs of the manufacturing cluster; response types are those of libs/contracts').setVersion('1').build(),
+    new DocumentBuilder().setTitle('ClusterPulse API').setDescription('Live KPIs of the manufacturing cluster; response types are those of libs/contracts').setVersion('1').addBearerAuth({ type: 'http', scheme: 'bearer', description: 'TRAINER_TOKEN' }).build(),
   );
   SwaggerModule.setup(OpsRoutes.apiDocs.slice(1), app, document);
   try {

@@ -1,5 +1,8 @@
 import { API_PREFIX, ApiRoutes, ID_PATTERN, type EnterpriseListResponse, type EnterpriseSummary } from '@clusterpulse/contracts';
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { EnterpriseListDto, EnterpriseSummaryDto } from './dto/enterprises.dto';
+import { ApiErrorDto } from './dto/trainer.dto';
 import { z } from 'zod';
 import { KpiViewService } from '../aggregation/kpi-view.service';
 import { ZodQueryPipe } from './zod-query.pipe';
@@ -14,17 +17,27 @@ const listQuery = z.strictObject({
 
 const base = ApiRoutes.enterprises.slice(API_PREFIX.length + 2);
 
+@ApiTags('enterprises')
 @Controller(API_PREFIX)
 export class EnterprisesController {
   constructor(private readonly view: KpiViewService) {}
 
   /** Paged and sorted, e.g. `?sort=sales&order=desc&limit=10` for a leaderboard. */
   @Get(base)
+  @ApiQuery({ name: 'offset', required: false, type: 'integer' })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer', description: '1..1000, default 50' })
+  @ApiQuery({ name: 'sort', required: false, enum: ['sales', 'oee', 'name'] })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'] })
+  @ApiQuery({ name: 'year', required: false, type: 'integer', description: 'calendar year of the figures; default the current simulated year' })
+  @ApiOkResponse({ type: EnterpriseListDto })
+  @ApiBadRequestResponse({ type: ApiErrorDto })
   list(@Query(new ZodQueryPipe(listQuery)) query: z.infer<typeof listQuery>): EnterpriseListResponse {
     return this.view.enterprises(query);
   }
 
   @Get(`${base}/:id`)
+  @ApiOkResponse({ type: EnterpriseSummaryDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
   one(@Param('id') id: string): EnterpriseSummary {
     const found = ID_PATTERN.test(id) ? this.view.enterprise(id) : null;
     if (!found) throw new NotFoundException(`no enterprise ${id}`);
