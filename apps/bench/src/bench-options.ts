@@ -19,6 +19,8 @@ export interface BenchOptions {
   threadsPerProcess: number;
   pushIntervalMs: number | undefined;
   rawConcurrency: number | undefined;
+  /** File descriptors the server keeps for itself (database, HTTP, WebSocket) beyond one per gateway. */
+  fdReserve: number;
   seed: number;
   cpuProf: boolean;
   outDir: string;
@@ -44,6 +46,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   threadsPerProcess: 2,
   pushIntervalMs: undefined,
   rawConcurrency: undefined,
+  fdReserve: 256,
   seed: 1,
   cpuProf: false,
   outDir: os.tmpdir(),
@@ -67,6 +70,7 @@ export const USAGE = `npm run bench -- [flags]
   --threads 2             worker threads per load process
   --push-interval <ms>    the server's PUSH_INTERVAL_MS (its default otherwise)
   --raw-concurrency <n>   Aedes 'concurrency' of the raw broker (stock default otherwise)
+  --fd-reserve 256        open files the server keeps beyond one per gateway; fewer gateways run if the limit is short
   --cpu-prof              profile the server (node --cpu-prof); the .cpuprofile lands in --out
   --out <dir>             where profiles go (default: the OS temp folder)
   --json <file>           also write the results as JSON
@@ -142,6 +146,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         break;
       case '--raw-concurrency':
         o.rawConcurrency = positive('raw-concurrency', value());
+        break;
+      case '--fd-reserve':
+        o.fdReserve = positive('fd-reserve', value());
         break;
       case '--seed':
         o.seed = positive('seed', value());

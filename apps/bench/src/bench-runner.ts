@@ -28,6 +28,8 @@ export interface CountCheck {
 
 export interface PhaseResult {
   phase: PhaseName;
+  /** Gateways asked for; `gateways` is fewer when the open-file limit does not allow them. */
+  requestedGateways: number;
   gateways: number;
   /** Gateways the load generator holds connected (CONNACK received, not closed) at the end of the window. */
   connected: number;
@@ -71,6 +73,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Target {
   name: PhaseName;
   pid: number;
+  /** Why the broker or server process ended, once it has. */
+  exited(): string | null;
   host: string;
   mqttPort: number;
   /** Reports consumed so far and refusals. */
@@ -85,6 +89,7 @@ interface Target {
 /** Runs both phases for each gateway count. Everything started here is stopped before it returns. */
 export class BenchRunner {
   private readonly children = new ChildProcesses();
+  readonly failures: string[] = [];
 
   constructor(
     private readonly options: BenchOptions,
@@ -95,13 +100,29 @@ export class BenchRunner {
     const results: PhaseResult[] = [];
     const limits = openFileLimits();
     this.log(`bench: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, open-file limit ${limits?.soft}/${limits?.hard}`);
+    // Every gateway is a socket, hence a file descriptor, in the broker or server process, which
+    // inherits this process's hard limit; past it the server cannot open its database or accept HTTP.
+    const ceiling = limits ? limits.hard - this.options.fdReserve : Infinity;
     try {
-      for (const gateways of this.options.gateways) {
+      for (const requested of this.options.gateways) {
+        const gateways = Math.min(requested, ceiling);
+        if (gateways < requested) {
+          this.log(`bench: the open-file limit (${limits?.hard}) leaves room for ${gateways} gateways, not ${requested}; running ${gateways}`);
+        }
         for (const phase of this.options.phases) {
           this.log(`\n== ${phase} with ${gateways} gateways, ${this.options.ratePerGateway}/s each, QoS ${this.options.qos}, ${this.options.durationSeconds}s window ==`);
-          const result = await this.runPhase(phase, gateways);
-          results.push(result);
-          this.log(summaryLine(result));
+          try {
+            const result = await this.runPhase(phase, gateways);
+            if (gateways < requested) result.notes.push(`${requested} requested; the open-file limit ${limits?.hard} allows ${gateways}`);
+            result.requestedGateways = requested;
+            results.push(result);
+            this.log(summaryLine(result));
+          } catch (error) {
+            // One phase failing (e.g. the server dying under load) is a finding; the others still run.
+            const message = error instanceof Error ? error.message : String(error);
+            this.failures.push(`${phase} with ${gateways} gateways: ${message}`);
+            this.log(`${phase} with ${gateways} gateways FAILED: ${message}`);
+          }
         }
       }
     } finally {
@@ -122,11 +143,14 @@ export class BenchRunner {
         if (message.type === 'clients') clients = message.connected!;
       });
     });
+    let exitReason: string | null = null;
+    child.once('exit', (code, signal) => (exitReason = `raw broker exited (${code ?? signal})`));
     const subscriber = new CountingSubscriber(gatewayKindFilter(DEFAULT_CLUSTER_ID, 'report'), this.options.qos);
     await subscriber.connect('127.0.0.1', port);
     return {
       name: 'raw-broker',
       pid: child.pid!,
+      exited: () => exitReason,
       host: '127.0.0.1',
       mqttPort: port,
       consumed: async () => ({ applied: subscriber.received, rejected: 0, duplicates: 0 }),
@@ -163,6 +187,7 @@ export class BenchRunner {
     return {
       name: 'pipeline',
       pid: server.pid,
+      exited: () => server.exitReason,
       host: '127.0.0.1',
       mqttPort: server.mqttPort,
       consumed: async () => {
@@ -233,6 +258,7 @@ export class BenchRunner {
       const windowEnd = Date.now() + o.durationSeconds * 1000;
       while (Date.now() < windowEnd) {
         await sleep(Math.min(1_000, windowEnd - Date.now()));
+        this.check(target);
         const r = rssBytes(target.pid);
         if (r !== null) rss.push(r);
         const b = await target.backlog().catch(() => null);
@@ -272,6 +298,7 @@ export class BenchRunner {
       for (const error of fleet.errors) notes.push(error);
       return {
         phase,
+        requestedGateways: gateways,
         gateways,
         connected: end.load.connected,
         connectedServerSide,
@@ -306,7 +333,13 @@ export class BenchRunner {
     }
   }
 
+  private check(target: Target): void {
+    const reason = target.exited();
+    if (reason) throw new Error(`${reason} during the phase`);
+  }
+
   private async sample(target: Target, fleet: LoadFleet): Promise<{ t: number; cpu: number | null; loadCpu: number | null; consumed: number; load: LoadStats }> {
+    this.check(target);
     const t = Date.now();
     const cpu = cpuSeconds(target.pid);
     const loadCpus = fleet.pids.map(cpuSeconds);
@@ -353,6 +386,7 @@ export function summaryLine(r: PhaseResult): string {
     r.phase === 'pipeline' ? `latency p50 ${fmt(r.latencyP50Ms)} ms p99 ${fmt(r.latencyP99Ms)} ms (${r.latencySamples} samples)` : '',
     `lag ${r.lagStart} -> ${r.lagEnd}`,
     `counts: sent ${r.counts.sent} = applied ${r.counts.applied} + rejected ${r.counts.rejected} + duplicates ${r.counts.duplicates}: ${r.counts.addsUp ? 'adds up' : 'DOES NOT ADD UP'}`,
+    ...r.notes.map((note) => `note: ${note}`),
   ]
     .filter(Boolean)
     .join('\n  ');

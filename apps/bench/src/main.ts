@@ -10,16 +10,18 @@ async function main(): Promise<number> {
     return 0;
   }
   const started = new Date();
-  const results: PhaseResult[] = await new BenchRunner(options).run();
+  const runner = new BenchRunner(options);
+  const results: PhaseResult[] = await runner.run();
   console.log(`\n${resultsTable(results)}`);
   console.log(`\nmeasured ${started.toISOString()}; flags: ${process.argv.slice(2).join(' ') || '(defaults)'}`);
-  if (options.json) fs.writeFileSync(options.json, JSON.stringify({ started: started.toISOString(), options, results }, null, 2));
+  if (options.json) fs.writeFileSync(options.json, JSON.stringify({ started: started.toISOString(), options, results, failures: runner.failures }, null, 2));
+  for (const failure of runner.failures) console.error(`failed: ${failure}`);
   const bad = results.filter((r) => !r.counts.addsUp);
   if (bad.length > 0) {
     console.error(`counts do not add up in: ${bad.map((r) => `${r.phase}@${r.gateways}`).join(', ')}`);
     return 1;
   }
-  return 0;
+  return runner.failures.length > 0 ? 1 : 0;
 }
 
 main().then(

@@ -28,7 +28,7 @@ export function resultsTable(results: PhaseResult[]): string {
     const pipe = results.find((r) => r.gateways === g && r.phase === 'pipeline') ?? null;
     const main = pipe ?? raw!;
     rows.push([
-      num(g),
+      main.requestedGateways > g ? `${num(g)} (of ${num(main.requestedGateways)})` : num(g),
       raw ? num(raw.sustainedPerSecond) : 'n/a',
       pipe ? num(pipe.sustainedPerSecond) : 'n/a',
       raw && pipe && raw.sustainedPerSecond > 0 ? num(pipe.sustainedPerSecond / raw.sustainedPerSecond, 2) : 'n/a',

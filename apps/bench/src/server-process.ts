@@ -27,6 +27,8 @@ export interface ServerOptions {
 /** The real server (apps/server/dist/main.js) in its own process, on loopback ports of its own. */
 export class ServerProcess {
   child: ChildProcess | null = null;
+  /** Set once the server process has ended, e.g. `server exited (1)`. */
+  exitReason: string | null = null;
   httpPort = 0;
   mqttPort = 0;
 
@@ -53,11 +55,11 @@ export class ServerProcess {
     if (options.pushIntervalMs) env.PUSH_INTERVAL_MS = String(options.pushIntervalMs);
     const child = this.children.spawnNode(SERVER_MAIN, [], { env, nodeArgs: options.nodeArgs, cwd: options.cwd, quiet: options.quiet });
     this.child = child;
-    let exited: string | null = null;
-    child.once('exit', (code, signal) => (exited = `server exited (${code ?? signal}) before it was ready`));
+    this.exitReason = null;
+    child.once('exit', (code, signal) => (this.exitReason = `server exited (${code ?? signal})`));
     const deadline = Date.now() + readyTimeoutMs;
     while (Date.now() < deadline) {
-      if (exited) throw new Error(exited);
+      if (this.exitReason) throw new Error(`${this.exitReason} before it was ready`);
       try {
         await this.ingestStats();
         return;

@@ -76,11 +76,13 @@ export function gatewayScript(cluster: string, index: number, seed = 1): Gateway
   const employees = 10 + Math.floor(random() * 90);
   const unitPriceFen = 1_500 + Math.floor(random() * 6_000);
 
+  // A broken machine stays broken for the whole run: one alarm, not one per report.
+  const faulty = new Set(devices.filter(() => random() < 0.002).map((d) => d.id));
   const bodies: string[] = [];
   for (let variant = 0; variant < BODY_VARIANTS; variant++) {
     const readings: DeviceReading[] = devices.map((d) => {
       const plannedMs = BENCH_INTERVAL_MS;
-      const fault = random() < 0.01;
+      const fault = faulty.has(d.id);
       const runMs = fault ? 0 : Math.floor(plannedMs * (0.6 + random() * 0.4));
       const idealCycleMs = 20_000 + Math.floor(random() * 40_000);
       const good = Math.floor(runMs / idealCycleMs);
