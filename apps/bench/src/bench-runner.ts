@@ -51,6 +51,8 @@ export interface PhaseResult {
   cores: number | null;
   /** Average cores the load processes used in the window: they share the machine with the server. */
   loadCores: number | null;
+  /** Average cores of the bench process itself (WebSocket clients; the counting subscriber in the raw phase). */
+  benchCores: number;
   rssBytesMax: number | null;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
@@ -253,6 +255,7 @@ export class BenchRunner {
       await sleep(200 + o.warmupSeconds * 1000);
 
       const begin = await this.sample(target, fleet);
+      const benchCpuBegin = process.cpuUsage();
       const rss: number[] = [];
       const backlogs: number[] = [];
       const windowEnd = Date.now() + o.durationSeconds * 1000;
@@ -269,6 +272,7 @@ export class BenchRunner {
           this.log(`  sent ${t.sent} acked ${t.acked} consumed ${c?.applied ?? '?'} inflight ${t.inflight} owed ${t.owed} connected ${t.connected}`);
         }
       }
+      const benchCpu = process.cpuUsage(benchCpuBegin);
       const end = await this.sample(target, fleet);
       const connectedServerSide = await target.serverSideConnected().catch(() => null);
       const backlog = await target.backlog().catch(() => null);
@@ -311,6 +315,7 @@ export class BenchRunner {
         lagEnd: end.load.sent - end.consumed,
         cpuSecondsPer1000: cpuDelta !== null && consumedDelta > 0 ? (cpuDelta / consumedDelta) * 1000 : null,
         cores: cpuDelta !== null ? cpuDelta / windowSeconds : null,
+        benchCores: (benchCpu.user + benchCpu.system) / 1e6 / windowSeconds,
         loadCores: end.loadCpu !== null && begin.loadCpu !== null ? (end.loadCpu - begin.loadCpu) / windowSeconds : null,
         rssBytesMax: rss.length ? Math.max(...rss) : null,
         latencyP50Ms: latency ? percentile(latency.latencies, 50) : null,
@@ -381,7 +386,7 @@ export function summaryLine(r: PhaseResult): string {
   return [
     `${r.phase}: ${fmt(r.sustainedPerSecond)} reports/s sustained (offered ${fmt(r.offeredPerSecond)}/s)`,
     `connected ${r.connected}/${r.gateways} (server side ${fmt(r.connectedServerSide)})`,
-    `cpu ${fmt(r.cpuSecondsPer1000, 3)} s/1000 reports (${fmt(r.cores, 2)} cores; load generator ${fmt(r.loadCores, 2)} cores)`,
+    `cpu ${fmt(r.cpuSecondsPer1000, 3)} s/1000 reports (${fmt(r.cores, 2)} cores; load generator ${fmt(r.loadCores, 2)}, bench ${fmt(r.benchCores, 2)} cores)`,
     `rss ${r.rssBytesMax === null ? 'n/a' : `${Math.round(r.rssBytesMax / 2 ** 20)} MiB`}`,
     r.phase === 'pipeline' ? `latency p50 ${fmt(r.latencyP50Ms)} ms p99 ${fmt(r.latencyP99Ms)} ms (${r.latencySamples} samples)` : '',
     `lag ${r.lagStart} -> ${r.lagEnd}`,
