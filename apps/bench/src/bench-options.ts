@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import type { PhaseName } from './bench-runner';
 import type { QoS } from './load/mqtt-wire';
+import type { PayloadSource } from './load/report-source';
 
 export interface BenchOptions {
   gateways: number[];
@@ -22,6 +23,7 @@ export interface BenchOptions {
   /** File descriptors the server keeps for itself (database, HTTP, WebSocket) beyond one per gateway. */
   fdReserve: number;
   seed: number;
+  payloads: PayloadSource;
   cpuProf: boolean;
   outDir: string;
   json: string | null;
@@ -47,7 +49,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   pushIntervalMs: undefined,
   rawConcurrency: undefined,
   fdReserve: 256,
-  seed: 1,
+  seed: 2019,
+  payloads: 'model',
   cpuProf: false,
   outDir: os.tmpdir(),
   json: null,
@@ -71,6 +74,8 @@ export const USAGE = `npm run bench -- [flags]
   --push-interval <ms>    the server's PUSH_INTERVAL_MS (its default otherwise)
   --raw-concurrency <n>   Aedes 'concurrency' of the raw broker (stock default otherwise)
   --fd-reserve 256        open files the server keeps beyond one per gateway; fewer gateways run if the limit is short
+  --payloads model       report figures from the simulator's maker model, or 'synthetic' (drawn in the bench)
+  --seed 2019             cluster seed (the maker model's default)
   --cpu-prof              profile the server (node --cpu-prof); the .cpuprofile lands in --out
   --out <dir>             where profiles go (default: the OS temp folder)
   --json <file>           also write the results as JSON
@@ -153,6 +158,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       case '--seed':
         o.seed = positive('seed', value());
         break;
+      case '--payloads': {
+        const v = value();
+        if (v !== 'model' && v !== 'synthetic') throw new RangeError(`--payloads expects model or synthetic, got ${JSON.stringify(v)}`);
+        o.payloads = v;
+        break;
+      }
       case '--cpu-prof':
         o.cpuProf = true;
         break;

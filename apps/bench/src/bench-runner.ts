@@ -230,6 +230,7 @@ export class BenchRunner {
         port: target.mqttPort,
         cluster: DEFAULT_CLUSTER_ID,
         seed: o.seed,
+        payloads: o.payloads,
         ratePerGateway: o.ratePerGateway,
         qos: o.qos,
         connectRate: o.connectRate,

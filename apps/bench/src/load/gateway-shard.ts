@@ -44,7 +44,7 @@ export class GatewayShard {
 
   constructor(private readonly shard: LoadShard) {
     for (let i = 0; i < shard.count; i++) {
-      const script = gatewayScript(shard.cluster, shard.first + i, shard.seed);
+      const script = gatewayScript(shard.cluster, shard.first + i, shard.seed, shard.payloads);
       this.gateways.push({ script, reportTopic: Buffer.from(script.reportTopic), socket: null, state: 'idle', attempts: 0, seq: 0, inflight: 0, owed: 0 });
     }
   }

@@ -1,4 +1,5 @@
 import type { QoS } from './mqtt-wire';
+import type { PayloadSource } from './report-source';
 
 /** One worker thread's share of the gateways, and how to drive them. */
 export interface LoadShard {
@@ -6,6 +7,7 @@ export interface LoadShard {
   port: number;
   cluster: string;
   seed: number;
+  payloads: PayloadSource;
   /** Gateway indices [first, first + count). */
   first: number;
   count: number;

@@ -1,3 +1,4 @@
+import { STEP_MS, createDeviceRegistry, createScenario, generateMaker, MakerSimulation, type DeviceRegistry } from '@clusterpulse/cluster-model';
 import {
   DEVICE_KINDS,
   PRODUCT_CATEGORIES,
@@ -12,7 +13,7 @@ import {
   type StatePayload,
 } from '@clusterpulse/contracts';
 
-/** Simulated start of every bench run: an ordinary working morning in the target year. */
+/** Simulated start of every bench run: 09:00 China time on an ordinary working day of the target year. */
 export const BENCH_SIM_START = Date.UTC(2020, 2, 2, 1, 0, 0);
 /** Each report covers one simulated minute: one real second per report is a 60x demo speed. */
 export const BENCH_INTERVAL_MS = 60_000;
@@ -37,7 +38,13 @@ export interface GatewayScript {
   will: StatePayload;
   /** JSON text of a report body without its leading `{`, i.e. everything after `"ts":<ts>,`. */
   bodies: string[];
+  /** Simulated time the reports start from, and what each report covers. */
+  startTs: number;
+  intervalMs: number;
 }
+
+/** Where the figures come from: the simulator's maker model, or figures drawn here from the contracts' types. */
+export type PayloadSource = 'model' | 'synthetic';
 
 /** Deterministic small PRNG (mulberry32): the bench needs reproducible, not statistical, figures. */
 function rng(seed: number): () => number {
@@ -68,7 +75,52 @@ function devicesOf(random: () => number): Array<{ id: string; kind: DeviceKind }
   return kinds.map((kind, i) => ({ id: `d${i + 1}`, kind }));
 }
 
-export function gatewayScript(cluster: string, index: number, seed = 1): GatewayScript {
+export function gatewayScript(cluster: string, index: number, seed = 1, source: PayloadSource = 'model'): GatewayScript {
+  return source === 'model' ? modelScript(cluster, index, seed) : syntheticScript(cluster, index, seed);
+}
+
+let registry: DeviceRegistry | null = null;
+
+/**
+ * A gateway of the simulator's own cluster model: the maker generated from the seed (id, devices,
+ * enterprise facts), stepped through BODY_VARIANTS simulated working hours by MakerSimulation,
+ * whose reports become the bodies.
+ */
+function modelScript(cluster: string, index: number, seed: number): GatewayScript {
+  registry ??= createDeviceRegistry();
+  const maker = generateMaker(seed, index, registry);
+  const address: GatewayAddress = { cluster, enterprise: maker.id, gateway: maker.gatewayId };
+  const simulation = new MakerSimulation(maker, createScenario('digital-2020'), registry, BENCH_SIM_START);
+  const bodies: string[] = [];
+  for (let variant = 1; variant <= BODY_VARIANTS; variant++) {
+    simulation.advanceTo(BENCH_SIM_START + variant * STEP_MS);
+    const report = simulation.takeReport();
+    if (!report) throw new Error(`maker ${maker.id} produced no report for step ${variant}`);
+    const { ts: _ts, ...body } = report;
+    bodies.push(JSON.stringify(body).slice(1));
+  }
+  return {
+    address,
+    clientId: gatewayClientId(address),
+    reportTopic: gatewayTopic(address, 'report'),
+    birthTopic: gatewayTopic(address, 'birth'),
+    stateTopic: gatewayTopic(address, 'state'),
+    controlTopic: gatewayTopic(address, 'control'),
+    birth: (seq) => ({
+      v: 1,
+      seq,
+      ts: BENCH_SIM_START,
+      enterprise: { name: maker.name, town: maker.town, park: maker.park, category: maker.category, digitization: maker.digitization, employees: maker.employees },
+      devices: maker.devices.map((d) => (d.line ? { id: d.id, kind: d.kind, line: d.line } : { id: d.id, kind: d.kind })),
+    }),
+    will: { v: 1, seq: 0, ts: BENCH_SIM_START, online: false, reason: 'will' },
+    bodies,
+    startTs: BENCH_SIM_START,
+    intervalMs: STEP_MS,
+  };
+}
+
+function syntheticScript(cluster: string, index: number, seed: number): GatewayScript {
   const address = benchAddress(cluster, index);
   const random = rng(seed * 1_000_003 + index);
   const category = PRODUCT_CATEGORIES[index % PRODUCT_CATEGORIES.length];
@@ -137,15 +189,17 @@ export function gatewayScript(cluster: string, index: number, seed = 1): Gateway
     }),
     will: { v: 1, seq: 0, ts: BENCH_SIM_START, online: false, reason: 'will' },
     bodies,
+    startTs: BENCH_SIM_START,
+    intervalMs: BENCH_INTERVAL_MS,
   };
 }
 
 /** Simulated end of the interval covered by the report with this sequence number. */
-export function reportTime(seq: number): number {
-  return BENCH_SIM_START + seq * BENCH_INTERVAL_MS;
+export function reportTime(script: GatewayScript, seq: number): number {
+  return script.startTs + seq * script.intervalMs;
 }
 
 /** The report's JSON text: `v`, `seq` and `ts` first, then one of the gateway's bodies. */
 export function reportText(script: GatewayScript, seq: number): string {
-  return `{"v":1,"seq":${seq},"ts":${reportTime(seq)},${script.bodies[seq % BODY_VARIANTS]}`;
+  return `{"v":1,"seq":${seq},"ts":${script.startTs + seq * script.intervalMs},${script.bodies[seq % BODY_VARIANTS]}`;
 }
