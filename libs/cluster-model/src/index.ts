@@ -1,0 +1,17 @@
+export * from './prng';
+export * from './calendar';
+export * from './calibration';
+export * from './maker';
+export * from './seasonality';
+export * from './scenarios';
+export * from './sales-model';
+export * from './device-model';
+export * from './station';
+export * from './registry';
+export * from './cluster-generator';
+export * from './maker-simulation';
+export * from './cluster-sales';
+export * from './clock';
+export { STOCK_DAYS } from './devices/warehouse';
+export { DYE_TOLERANCE_C } from './devices/dye-vat';
+export { PLIES_PER_BATCH } from './devices/cutting-table';
