@@ -1,0 +1,295 @@
+import {
+  birthPayloadSchema,
+  decodePayload,
+  encodePayload,
+  gatewayClientId,
+  gatewayControlSchema,
+  gatewayTopic,
+  reportPayloadSchema,
+  statePayloadSchema,
+  SCHEMA_VERSION,
+  type GatewayAddress,
+  type GatewayControl,
+  type ReportPayload,
+  type SimTime,
+} from '@clusterpulse/contracts';
+import type { Maker, MakerSimulation } from '@clusterpulse/cluster-model';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Ledger } from './ledger';
+
+export interface MqttCredentials {
+  username: string;
+  password: string;
+}
+
+export interface GatewayOptions {
+  brokerUrl: string;
+  cluster: string;
+  model: MakerSimulation;
+  ledger: Ledger;
+  credentials?: MqttCredentials;
+  /** Reports kept until acknowledged; when full, the gateway holds its production clock. */
+  maxUnacked: number;
+  /** Simulated steps one report may cover at most (a late gateway catches up in several reports). */
+  maxReportSteps: number;
+  reconnectPeriodMs: number;
+  connectTimeoutMs: number;
+  keepaliveSeconds: number;
+  /** Called after every publish of a report (first sends and replays). */
+  onReport?: (report: ReportPayload, replay: boolean) => void;
+  onConnectionChange?: (connected: boolean) => void;
+  /** Simulated-time faults that need the simulation's speed to become real time. */
+  realMsFor?: (simMs: number) => number;
+}
+
+interface Unacked {
+  seq: number;
+  payload: string;
+}
+
+/**
+ * One maker's gateway: one MQTT connection batching the maker's devices into reports.
+ *
+ * Delivery: reports go out at QoS 1 with seq 1, 2, 3... and stay in memory until the server
+ * acknowledges them on the gateway's control topic ({cmd:'ack', seq} covers every seq up to it).
+ * Each connection is a fresh clean session: after a reconnect the gateway announces itself (birth,
+ * retained state online), then republishes every unacknowledged report in seq order with the
+ * same payload, then carries on. When `maxUnacked` reports are waiting, the gateway stops
+ * advancing its maker's clock instead of dropping anything; it catches up once acks arrive.
+ */
+export class Gateway {
+  readonly address: GatewayAddress;
+  readonly clientId: string;
+  private model: MakerSimulation;
+  private readonly o: GatewayOptions;
+  private client: MqttClient | null = null;
+  private isConnected = false;
+  private stopped = false;
+  private seq = 0;
+  private acked = 0;
+  private readonly unacked: Unacked[] = [];
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private droppedUntil = 0;
+  private duplicateNext = 0;
+  private holdForSwap: Unacked | null = null;
+  private swapNext = 0;
+  /** Number of connections established, including the first. */
+  connects = 0;
+
+  constructor(options: GatewayOptions) {
+    this.o = options;
+    this.model = options.model;
+    this.address = { cluster: options.cluster, enterprise: options.model.maker.id, gateway: options.model.maker.gatewayId };
+    this.clientId = gatewayClientId(this.address);
+  }
+
+  get maker(): Maker {
+    return this.model.maker;
+  }
+
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  get ackedSeq(): number {
+    return this.acked;
+  }
+
+  get pendingAcks(): number {
+    return this.unacked.length;
+  }
+
+  /** True while the unacknowledged buffer is full and the maker's clock is held. */
+  get held(): boolean {
+    return this.unacked.length >= this.o.maxUnacked;
+  }
+
+  get simNow(): SimTime {
+    return this.model.now;
+  }
+
+  get simulation(): MakerSimulation {
+    return this.model;
+  }
+
+  /** Opens the connection; resolves on the first CONNACK (later reconnects happen on their own). */
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.open((err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  private open(first?: (err?: Error) => void): void {
+    if (this.stopped) return;
+    const will = { v: SCHEMA_VERSION, seq: this.seq, ts: this.model.now, online: false, reason: 'will' } as const;
+    const client = mqtt.connect(this.o.brokerUrl, {
+      clientId: this.clientId,
+      username: this.o.credentials?.username,
+      password: this.o.credentials?.password,
+      clean: true,
+      keepalive: this.o.keepaliveSeconds,
+      // reconnection is ours: a fresh client per connection, so nothing is resent behind our back
+      reconnectPeriod: 0,
+      connectTimeout: this.o.connectTimeoutMs,
+      will: { topic: gatewayTopic(this.address, 'state'), payload: Buffer.from(encodePayload(statePayloadSchema, will)), qos: 1, retain: true },
+    });
+    this.client = client;
+    let settled = false;
+    client.on('connect', () => {
+      if (client !== this.client) return;
+      this.isConnected = true;
+      this.connects++;
+      this.o.onConnectionChange?.(true);
+      client.subscribe(gatewayTopic(this.address, 'control'), { qos: 1 });
+      this.publishBirth();
+      for (const u of this.unacked) this.send(u, true);
+      if (!settled) {
+        settled = true;
+        first?.();
+      }
+    });
+    client.on('message', (_topic, payload) => this.onControl(payload));
+    client.on('error', (err) => {
+      if (!settled) {
+        settled = true;
+        first?.(err);
+      }
+    });
+    client.on('close', () => {
+      if (client !== this.client) return;
+      if (this.isConnected) this.o.onConnectionChange?.(false);
+      this.isConnected = false;
+      client.removeAllListeners('connect');
+      client.end(true);
+      this.client = null;
+      this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    const wait = Math.max(this.o.reconnectPeriodMs, this.droppedUntil - Date.now());
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.open();
+    }, wait);
+  }
+
+  private publishBirth(): void {
+    const maker = this.model.maker;
+    const birth = encodePayload(birthPayloadSchema, {
+      v: SCHEMA_VERSION,
+      seq: this.seq,
+      ts: this.model.now,
+      enterprise: { name: maker.name, town: maker.town, park: maker.park, category: maker.category, digitization: maker.digitization, employees: maker.employees },
+      devices: maker.devices.map((d) => (d.line ? { id: d.id, kind: d.kind, line: d.line } : { id: d.id, kind: d.kind })),
+    });
+    this.client?.publish(gatewayTopic(this.address, 'birth'), birth, { qos: 1 });
+    const state = encodePayload(statePayloadSchema, { v: SCHEMA_VERSION, seq: this.seq, ts: this.model.now, online: true, reason: 'birth' });
+    this.client?.publish(gatewayTopic(this.address, 'state'), state, { qos: 1, retain: true });
+  }
+
+  private onControl(payload: Buffer): void {
+    const decoded = decodePayload(gatewayControlSchema, payload);
+    if (!decoded.ok) return;
+    this.control(decoded.value);
+  }
+
+  /** Applies a control message as if it had arrived on the control topic. */
+  control(cmd: GatewayControl): void {
+    if (cmd.cmd === 'ack') {
+      if (cmd.seq <= this.acked) return;
+      this.acked = Math.min(cmd.seq, this.seq);
+      while (this.unacked.length > 0 && this.unacked[0].seq <= this.acked) this.unacked.shift();
+      return;
+    }
+    const duration = cmd.durationMs ?? 4 * 3_600_000;
+    if (cmd.fault === 'gateway-drop') this.drop(this.o.realMsFor ? this.o.realMsFor(duration) : duration);
+    else if (cmd.fault === 'breakdown') this.model.injectFault({ kind: 'breakdown', until: this.model.now + duration }, cmd.device);
+    else this.model.injectFault({ kind: 'sensor-drift', until: this.model.now + duration, magnitude: 6 }, cmd.device);
+  }
+
+  /** Loses the connection abruptly (the broker publishes the last will) and stays away for realMs. */
+  drop(realMs: number): void {
+    this.droppedUntil = Date.now() + Math.max(0, realMs);
+    const client = this.client;
+    if (client) client.stream?.destroy();
+  }
+
+  /** Sends the next report twice (same seq): what a gateway unsure of its PUBACK does. */
+  duplicateNextReports(n = 1): void {
+    this.duplicateNext += n;
+  }
+
+  /** Swaps the order of the next two reports on the wire. */
+  reorderNextReports(): void {
+    this.swapNext = 1;
+  }
+
+  /**
+   * Advances the maker up to the simulated time and publishes what happened as reports. Returns
+   * the number of new reports. Holds (publishes nothing new) while the unacked buffer is full.
+   */
+  tick(until: SimTime, maxReports = 4): number {
+    let made = 0;
+    while (made < maxReports && !this.held) {
+      this.model.advanceTo(until, this.o.maxReportSteps);
+      const body = this.model.takeReport();
+      if (!body) break;
+      const report: ReportPayload = { v: SCHEMA_VERSION, seq: this.seq + 1, ...body };
+      const payload = encodePayload(reportPayloadSchema, report);
+      this.seq = report.seq;
+      this.o.ledger.record(this.clientId, report);
+      const u = { seq: report.seq, payload };
+      this.unacked.push(u);
+      made++;
+      if (this.swapNext > 0 && this.holdForSwap === null) {
+        this.holdForSwap = u;
+        this.swapNext = 0;
+        continue;
+      }
+      this.send(u, false);
+      if (this.holdForSwap) {
+        this.send(this.holdForSwap, false);
+        this.holdForSwap = null;
+      }
+      if (this.duplicateNext > 0) {
+        this.duplicateNext--;
+        this.send(u, true);
+      }
+    }
+    return made;
+  }
+
+  private send(u: Unacked, replay: boolean): void {
+    if (!this.isConnected || !this.client) return;
+    this.client.publish(gatewayTopic(this.address, 'report'), u.payload, { qos: 1 });
+    if (this.o.onReport) this.o.onReport(JSON.parse(u.payload) as ReportPayload, replay);
+  }
+
+  /** Switches to another maker simulation (scenario change); seq and unacked reports carry on. */
+  replaceModel(model: MakerSimulation): void {
+    this.model = model;
+    if (this.isConnected) this.publishBirth();
+  }
+
+  /** Says goodbye (retained state offline) and closes. Unacked reports are not waited for. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    if (this.isConnected) {
+      const state = encodePayload(statePayloadSchema, { v: SCHEMA_VERSION, seq: this.seq, ts: this.model.now, online: false, reason: 'shutdown' });
+      await new Promise<void>((resolve) => client.publish(gatewayTopic(this.address, 'state'), state, { qos: 1, retain: true }, () => resolve()));
+    }
+    this.isConnected = false;
+    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+  }
+}

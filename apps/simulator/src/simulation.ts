@@ -1,0 +1,347 @@
+import {
+  DEFAULT_CLUSTER_ID,
+  MAX_INTERVAL_MS,
+  SCHEMA_VERSION,
+  chinaDayStart,
+  decodePayload,
+  encodePayload,
+  simControlSchema,
+  simStatusSchema,
+  simTopic,
+  type GatewayAddress,
+  type ScenarioId,
+  type SimControl,
+  type SimStatus,
+  type SimTime,
+} from '@clusterpulse/contracts';
+import {
+  DEFAULT_MAKERS,
+  DEFAULT_SEED,
+  MakerSimulation,
+  Rng,
+  STEP_MS,
+  SimClock,
+  createScenario,
+  generateCluster,
+  type Cluster,
+  type DeviceRegistry,
+  type Scenario,
+} from '@clusterpulse/cluster-model';
+import mqtt, { type MqttClient } from 'mqtt';
+import { Gateway, type MqttCredentials } from './gateway';
+import { Ledger } from './ledger';
+
+export interface SimulationOptions {
+  /** e.g. mqtt://localhost:1883 */
+  brokerUrl: string;
+  cluster?: string;
+  makers?: number;
+  scenario?: ScenarioId;
+  seed?: number;
+  /** Simulated ms per real ms (= simulated seconds per real second). */
+  speed?: number;
+  /** Real ms between two reports of one gateway; gateways are spread evenly over the interval. */
+  reportIntervalMs?: number;
+  /** Gateways opening their connection together, and the pause between such batches. */
+  connectBatch?: number;
+  connectBatchIntervalMs?: number;
+  /** Unacknowledged reports a gateway keeps before it holds its maker's clock. */
+  maxUnacked?: number;
+  /** Credentials of each gateway; none means an anonymous connection (demo brokers only). */
+  credentials?: (address: GatewayAddress) => MqttCredentials | undefined;
+  /** The simulator's own cluster-wide client (trainer commands in, status out). */
+  controlCredentials?: MqttCredentials;
+  /** Listen to trainer commands and publish status (default true). */
+  control?: boolean;
+  statusIntervalMs?: number;
+  paused?: boolean;
+  registry?: DeviceRegistry;
+  reconnectPeriodMs?: number;
+  keepaliveSeconds?: number;
+  /** How often the scheduler runs, real ms. */
+  tickMs?: number;
+  onReport?: (clientId: string, seq: number, replay: boolean) => void;
+}
+
+export interface SimulatorStatus {
+  scenario: ScenarioId;
+  seed: number;
+  speed: number;
+  paused: boolean;
+  /** Simulated now of the clock. */
+  simTime: SimTime;
+  makers: number;
+  gatewaysConnected: number;
+  /** Gateways whose unacked buffer is full (their maker's clock is held). */
+  gatewaysHeld: number;
+  reportsSent: number;
+  replays: number;
+  reportsPerSecond: number;
+  salesFen: number;
+  unacked: number;
+}
+
+export interface SimulationHandle {
+  readonly ledger: Ledger;
+  readonly gateways: readonly Gateway[];
+  readonly clock: SimClock;
+  readonly cluster: Cluster;
+  /** Resolves once every gateway has connected at least once. */
+  readonly allConnected: Promise<void>;
+  status(): SimulatorStatus;
+  /** Applies a trainer command as if it had arrived on sim/control. */
+  command(cmd: SimControl): void;
+  stop(): Promise<void>;
+}
+
+/** How long one report may cover: whole steps, well inside the contracts' limit. */
+const MAX_REPORT_STEPS = Math.min(7 * 24, Math.floor(MAX_INTERVAL_MS / STEP_MS));
+
+function scenarioStart(scenario: Scenario): SimTime {
+  return chinaDayStart(scenario.startDay);
+}
+
+/**
+ * Runs the cluster: one Gateway per maker, connected in paced batches, each reporting at the
+ * report interval whatever simulated time has passed since its last report. The model moves in
+ * fixed simulated steps, so speed and report interval change how often figures arrive, never
+ * what they add up to.
+ */
+export function startSimulation(options: SimulationOptions): SimulationHandle {
+  const clusterId = options.cluster ?? DEFAULT_CLUSTER_ID;
+  let scenarioId: ScenarioId = options.scenario ?? 'digital-2020';
+  let seed = options.seed ?? DEFAULT_SEED;
+  const makers = options.makers ?? DEFAULT_MAKERS;
+  const reportIntervalMs = options.reportIntervalMs ?? 30_000;
+  const tickMs = options.tickMs ?? 100;
+  let scenario = createScenario(scenarioId);
+  let cluster = generateCluster({ cluster: clusterId, makers, seed, registry: options.registry });
+  const clock = new SimClock(scenarioStart(scenario), options.speed ?? 1440, () => Date.now(), options.paused ?? false);
+  const ledger = new Ledger();
+  let connectedCount = 0;
+  let reportsSent = 0;
+  let replays = 0;
+  let windowStart = Date.now();
+  let windowReports = 0;
+  let rate = 0;
+
+  const gateways = cluster.makers.map(
+    (maker) =>
+      new Gateway({
+        brokerUrl: options.brokerUrl,
+        cluster: clusterId,
+        model: new MakerSimulation(maker, scenario, cluster.registry, scenarioStart(scenario)),
+        ledger,
+        credentials: options.credentials?.({ cluster: clusterId, enterprise: maker.id, gateway: maker.gatewayId }),
+        maxUnacked: options.maxUnacked ?? 1000,
+        maxReportSteps: MAX_REPORT_STEPS,
+        reconnectPeriodMs: options.reconnectPeriodMs ?? 1000,
+        connectTimeoutMs: 30_000,
+        keepaliveSeconds: options.keepaliveSeconds ?? 60,
+        onConnectionChange: (up) => (connectedCount += up ? 1 : -1),
+        onReport: (report, replay) => {
+          reportsSent++;
+          windowReports++;
+          if (replay) replays++;
+          options.onReport?.(gatewayIdOf(maker.id), report.seq, replay);
+        },
+        realMsFor: (simMs) => Math.max(1000, simMs / clock.speed),
+      }),
+  );
+  const byEnterprise = new Map(gateways.map((g) => [g.address.enterprise, g]));
+  function gatewayIdOf(enterprise: string): string {
+    return byEnterprise.get(enterprise)?.clientId ?? enterprise;
+  }
+
+  // Connect in paced batches: a broker accepting 20,000 sockets in one tick would stall.
+  const batch = options.connectBatch ?? 250;
+  const batchInterval = options.connectBatchIntervalMs ?? 100;
+  let stopped = false;
+  const connecting: Array<Promise<void>> = [];
+  const allConnected = (async () => {
+    for (let i = 0; i < gateways.length && !stopped; i += batch) {
+      const slice = gateways.slice(i, i + batch).map((g) =>
+        g.start().catch(() => {
+          // the gateway keeps retrying on its own; the first failure is not fatal
+        }),
+      );
+      connecting.push(...slice);
+      if (i + batch < gateways.length) await new Promise((r) => setTimeout(r, batchInterval));
+    }
+    await Promise.all(connecting);
+  })();
+
+  // Reports: gateways take turns at an even rate, each once per report interval.
+  const startedAt = Date.now();
+  let ticked = 0;
+  const scheduler = setInterval(() => {
+    const due = Math.floor(((Date.now() - startedAt) * gateways.length) / reportIntervalMs);
+    const now = clock.now();
+    let budget = gateways.length;
+    while (ticked < due && budget-- > 0) {
+      gateways[ticked % gateways.length].tick(now);
+      ticked++;
+    }
+    if (ticked < due) ticked = due; // fell behind by more than a round: skip, the next round catches up
+    const real = Date.now();
+    if (real - windowStart >= 1000) {
+      rate = (windowReports * 1000) / (real - windowStart);
+      windowReports = 0;
+      windowStart = real;
+    }
+  }, tickMs);
+
+  function status(): SimulatorStatus {
+    let unacked = 0;
+    let held = 0;
+    for (const g of gateways) {
+      unacked += g.pendingAcks;
+      if (g.held) held++;
+    }
+    return {
+      scenario: scenarioId,
+      seed,
+      speed: clock.speed,
+      paused: clock.paused,
+      simTime: clock.now(),
+      makers: gateways.length,
+      gatewaysConnected: connectedCount,
+      gatewaysHeld: held,
+      reportsSent,
+      replays,
+      reportsPerSecond: rate,
+      salesFen: ledger.totals().salesFen,
+      unacked,
+    };
+  }
+
+  // Trainer commands and status, over the simulator's own connection.
+  let control: MqttClient | null = null;
+  let statusTimer: NodeJS.Timeout | null = null;
+  function publishStatus(): void {
+    if (!control?.connected) return;
+    const s = status();
+    const payload: SimStatus = {
+      v: SCHEMA_VERSION,
+      ts: s.simTime,
+      scenario: s.scenario,
+      seed: s.seed,
+      speed: s.speed,
+      paused: s.paused,
+      makers: s.makers,
+      gatewaysConnected: s.gatewaysConnected,
+    };
+    control.publish(simTopic(clusterId, 'status'), encodePayload(simStatusSchema, payload), { qos: 1, retain: true });
+  }
+  if (options.control ?? true) {
+    control = mqtt.connect(options.brokerUrl, {
+      clientId: `${clusterId}-simulator`,
+      username: options.controlCredentials?.username,
+      password: options.controlCredentials?.password,
+      // a persistent session: trainer commands sent while the simulator reconnects still arrive
+      clean: false,
+      reconnectPeriod: options.reconnectPeriodMs ?? 1000,
+    });
+    control.on('connect', () => {
+      control?.subscribe(simTopic(clusterId, 'control'), { qos: 1 });
+      publishStatus();
+    });
+    control.on('message', (_topic, payload) => {
+      const decoded = decodePayload(simControlSchema, payload);
+      if (decoded.ok) command(decoded.value);
+    });
+    control.on('error', () => {
+      // reconnects on its own; refused credentials show in the status line as no trainer link
+    });
+    statusTimer = setInterval(publishStatus, options.statusIntervalMs ?? 5000);
+  }
+
+  let faultCount = 0;
+  function restart(nextScenario: ScenarioId, nextSeed: number): void {
+    scenarioId = nextScenario;
+    scenario = createScenario(nextScenario);
+    if (nextSeed !== seed) {
+      seed = nextSeed;
+      cluster = generateCluster({ cluster: clusterId, makers, seed, registry: options.registry });
+    }
+    const start = scenarioStart(scenario);
+    gateways.forEach((g, i) => g.replaceModel(new MakerSimulation(cluster.makers[i], scenario, cluster.registry, start)));
+    clock.set(start);
+  }
+
+  function command(cmd: SimControl): void {
+    switch (cmd.cmd) {
+      case 'pause':
+        clock.pause();
+        break;
+      case 'resume':
+        clock.resume();
+        break;
+      case 'speed':
+        clock.setSpeed(cmd.factor);
+        break;
+      case 'scenario':
+        restart(cmd.scenario, cmd.seed ?? seed);
+        break;
+      case 'reset':
+        restart(scenarioId, seed);
+        break;
+      case 'fault': {
+        const durationMs = cmd.durationMs ?? 4 * 3_600_000;
+        let targets = gateways.filter((g) => (cmd.enterprise === undefined || g.maker.id === cmd.enterprise) && (cmd.park === undefined || g.maker.park === cmd.park));
+        if (cmd.enterprise === undefined && cmd.park === undefined) {
+          // no target named: one maker, chosen reproducibly
+          const pick = Rng.derive(seed, 'fault', faultCount).int(0, gateways.length - 1);
+          const chosen = gateways[pick];
+          targets = cmd.fault === 'power-cut' ? gateways.filter((g) => g.maker.park === chosen.maker.park) : [chosen];
+        }
+        faultCount++;
+        for (const g of targets) {
+          switch (cmd.fault) {
+            case 'power-cut':
+              g.simulation.powerCut(g.simNow + durationMs);
+              break;
+            case 'duplicate-reports':
+              g.duplicateNextReports(1);
+              break;
+            case 'out-of-order':
+              g.reorderNextReports();
+              break;
+            default:
+              g.control({ v: SCHEMA_VERSION, cmd: 'fault', fault: cmd.fault, device: cmd.device, durationMs });
+          }
+        }
+        break;
+      }
+    }
+    publishStatus();
+  }
+
+  async function stop(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(scheduler);
+    if (statusTimer) clearInterval(statusTimer);
+    await Promise.allSettled(connecting);
+    await Promise.all(gateways.map((g) => g.stop()));
+    if (control) {
+      const c = control;
+      await new Promise<void>((resolve) => c.end(false, {}, () => resolve()));
+    }
+  }
+
+  return {
+    ledger,
+    get gateways() {
+      return gateways;
+    },
+    clock,
+    get cluster() {
+      return cluster;
+    },
+    allConnected,
+    status,
+    command,
+    stop,
+  };
+}
