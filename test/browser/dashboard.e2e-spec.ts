@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, parseEnglishRmb, saveScreenshot, textOf } from './support/chromium';
 import { TestGateway } from './support/gateway';
+import { startSimulator } from './support/simulator';
 import { startServer, type RunningStack } from './support/stack';
 
 jest.setTimeout(120_000);
@@ -101,6 +102,38 @@ describe('dashboard against a running server', () => {
     } finally {
       publishing = false;
       await loop;
+    }
+  });
+
+  it('shows the simulated cluster’s sales rising, day after simulated day', async () => {
+    stack = await startServer({ MQTT_ALLOW_ANONYMOUS: 'true' });
+    const simulation = await startSimulator(stack.mqttPort);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      await page.goto(`${stack.baseUrl}/?lang=en`);
+      await waitForStatus(page, 'live');
+      await page.waitForFunction(() => /^¥[\d,.]+/.test(document.querySelector('[data-testid="sales-ytd"]')?.textContent ?? '') && document.querySelector('[data-testid="sales-ytd"]')?.textContent !== '¥0', undefined, { timeout: 60_000 });
+      const firstText = await textOf(page, 'sales-ytd');
+      const firstDay = await textOf(page, 'sim-date');
+      const first = parseEnglishRmb(firstText);
+      await page.waitForFunction(
+        ([before, day]) => {
+          const text = document.querySelector('[data-testid="sales-ytd"]')?.textContent?.trim() ?? '';
+          const match = /^¥([\d,.]+)(?:\s*(bn|m))?$/.exec(text);
+          if (!match) return false;
+          const value = Number(match[1].replace(/,/g, '')) * (match[2] === 'bn' ? 1e9 : match[2] === 'm' ? 1e6 : 1);
+          return value > before && document.querySelector('[data-testid="sim-date"]')?.textContent !== day;
+        },
+        [first, firstDay] as const,
+        { timeout: 60_000 },
+      );
+      expect(parseEnglishRmb(await textOf(page, 'sales-ytd'))).toBeGreaterThan(first);
+      expect(await textOf(page, 'sim-date')).not.toBe(firstDay);
+      expect(Number((await textOf(page, 'enterprises-online')).replace(/,/g, ''))).toBeGreaterThan(0);
+      await saveScreenshot(page, 'dashboard-simulated-cluster');
+      await page.close();
+    } finally {
+      await simulation.stop();
     }
   });
 });
