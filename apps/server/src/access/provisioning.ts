@@ -19,11 +19,6 @@ export interface CredentialsFile {
   gateways: Array<{ enterprise: string; gateway: string; username: string; secret: string }>;
 }
 
-/** Maker ids as libs/cluster-model generates them: m00001, m00002, ... each with gateway gw1. */
-export function makerAddresses(cluster: string, makers: number): GatewayAddress[] {
-  return Array.from({ length: makers }, (_, i) => ({ cluster, enterprise: `m${String(i + 1).padStart(5, '0')}`, gateway: 'gw1' }));
-}
-
 /** Gives every address (and the simulator) a fresh secret, stores the hashes, returns the clear secrets. */
 export async function provision(databaseUrl: string, cluster: string, addresses: GatewayAddress[]): Promise<CredentialsFile> {
   const prisma = new PrismaService(databaseUrl);
