@@ -24,6 +24,8 @@ const USAGE = `Usage: node apps/simulator/dist/main.js [options]
   --paused                start paused (resume with a trainer command)
   --progress              print the progress line even when stderr is not a terminal
   --ledger FILE           write what was sent (per gateway totals) to FILE on exit and every 10 s
+  --drain S               on SIGINT/SIGTERM, wait up to S seconds for unacknowledged reports
+                          to be acknowledged before exiting (default 5)
   --help`;
 
 function fail(message: string): never {
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
         paused: { type: 'boolean', default: false },
         progress: { type: 'boolean', default: false },
         ledger: { type: 'string' },
+        drain: { type: 'string', default: '5' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -79,6 +82,8 @@ async function main(): Promise<void> {
   const interval = Number(values['report-interval']);
   if (!Number.isFinite(interval) || interval <= 0) fail(`--report-interval must be a positive number of seconds`);
   const connectRate = intFlag('connect-rate', values['connect-rate'], 2500, 1);
+  const drain = Number(values.drain);
+  if (!Number.isFinite(drain) || drain < 0) fail(`--drain must be a number of seconds >= 0`);
 
   const options: SimulationOptions = {
     brokerUrl: values.broker,
@@ -92,6 +97,7 @@ async function main(): Promise<void> {
     connectBatchIntervalMs: 100,
     maxUnacked: intFlag('max-unacked', values['max-unacked'], 1000, 1),
     paused: values.paused,
+    drainTimeoutMs: drain * 1000,
   };
   if (values.credentials) {
     const loaded = loadCredentialsFile(values.credentials);
@@ -127,9 +133,11 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(progress);
     if (ledgerTimer) clearInterval(ledgerTimer);
-    const timeout = setTimeout(() => process.exit(1), 10_000);
+    const timeout = setTimeout(() => process.exit(1), drain * 1000 + 10_000);
     await sim.stop();
     writeLedger();
+    const unacked = sim.status().unacked;
+    if (unacked > 0) process.stderr.write(`\nstopped with ${unacked} reports not acknowledged by the server\n`);
     clearTimeout(timeout);
     if (tty) process.stderr.write('\n');
     process.exit(0);

@@ -60,6 +60,11 @@ export interface SimulationOptions {
   keepaliveSeconds?: number;
   /** How often the scheduler runs, real ms. */
   tickMs?: number;
+  /**
+   * On stop, how long to wait for the server to acknowledge the reports still unacknowledged
+   * (replayed after a reconnect) before saying goodbye; 0 = do not wait.
+   */
+  drainTimeoutMs?: number;
   onReport?: (clientId: string, seq: number, replay: boolean) => void;
 }
 
@@ -323,6 +328,9 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
     clearInterval(scheduler);
     if (statusTimer) clearInterval(statusTimer);
     await Promise.allSettled(connecting);
+    // No new reports from here; the gateways keep reconnecting and replaying until all are acked.
+    const drainUntil = Date.now() + (options.drainTimeoutMs ?? 0);
+    while (Date.now() < drainUntil && gateways.some((g) => g.pendingAcks > 0)) await new Promise((r) => setTimeout(r, 50));
     await Promise.all(gateways.map((g) => g.stop()));
     if (control) {
       const c = control;
