@@ -17,6 +17,7 @@ export function kpisFixture(overrides: Partial<ClusterKpisResponse> = {}): Clust
   return {
     cluster: DEFAULT_CLUSTER_ID,
     asOf: Date.UTC(2020, 5, 30, 4),
+    asOfSource: 'report',
     simDate: '2020-06-30',
     sales: {
       year: 2020,
@@ -51,6 +52,7 @@ export function kpisFixture(overrides: Partial<ClusterKpisResponse> = {}): Clust
       gaps: 1,
       rejectsByReason: { ...Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])), schema: 2, 'not-json': 1 } as ClusterKpisResponse['ingest']['rejectsByReason'],
     },
+    sim: null,
     ...overrides,
   };
 }
