@@ -68,6 +68,7 @@ export const USAGE = `npm run bench -- [flags]
   --phases raw-broker,pipeline
   --ws-clients 4          WebSocket clients connected to the server during the pipeline phase
   --connect-rate 2000     new MQTT connections per second
+  --max-pending 512       TCP/MQTT handshakes outstanding at once (the listener's backlog is finite)
   --max-inflight 16       unacknowledged QoS 1 reports per gateway
   --per-process 10000     most gateways one load process holds (open-file limit)
   --threads 2             worker threads per load process
@@ -136,6 +137,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         break;
       case '--connect-rate':
         o.connectRate = positive('connect-rate', value());
+        break;
+      case '--max-pending':
+        o.maxPendingConnects = positive('max-pending', value());
         break;
       case '--max-inflight':
         o.maxInflight = positive('max-inflight', value());

@@ -170,6 +170,7 @@ export class BenchRunner {
 
   private async startPipeline(): Promise<Target> {
     const database = await TempDatabase.create(this.options.pg);
+    const forget = this.children.onInterrupt(() => database.drop());
     const server = new ServerProcess(this.children);
     const profileDir = this.options.cpuProf ? fs.mkdtempSync(path.join(this.options.outDir, 'cpu-prof-')) : null;
     try {
@@ -214,6 +215,7 @@ export class BenchRunner {
         await ws.close();
         await server.stop();
         await database.drop();
+        forget();
         if (profileDir) this.log(`cpu profile of the server written to ${profileDir}`);
       },
     };

@@ -6,7 +6,15 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
  */
 export class ChildProcesses {
   private readonly children = new Set<ChildProcess>();
+  private readonly cleanups = new Set<() => Promise<void>>();
   private signalsInstalled = false;
+
+  /** Runs on Ctrl-C or SIGTERM after every child stopped (temporary databases); returns a remover. */
+  onInterrupt(cleanup: () => Promise<void>): () => void {
+    this.cleanups.add(cleanup);
+    this.installSignalHandlers();
+    return () => this.cleanups.delete(cleanup);
+  }
 
   /**
    * Starts `node script args` with the open-file soft limit raised to the hard limit first
@@ -50,7 +58,9 @@ export class ChildProcesses {
     this.signalsInstalled = true;
     const onSignal = (signal: NodeJS.Signals) => {
       console.error(`\nbench: ${signal}, stopping every process it started`);
-      this.stopAll(3_000).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      this.stopAll(3_000)
+        .then(() => Promise.allSettled([...this.cleanups].map((cleanup) => cleanup())))
+        .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
