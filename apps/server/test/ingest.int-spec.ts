@@ -7,6 +7,9 @@ import type { RunningServer } from '../src/bootstrap';
 import { parseDatabaseUrl } from '../src/persistence/database-url';
 import { CLUSTER, DATABASES, birth, closeClient, connect, connectGateway, freshDatabase, getJson, report, reportTopic, startServer, waitFor, type TestDatabase } from './harness';
 
+// Real broker and database: on a loaded machine a flush and its acknowledgement can take seconds.
+jest.setTimeout(30_000);
+
 const maker = { cluster: CLUSTER, enterprise: 'sprout', gateway: 'gw1' };
 
 async function dbRows(url: string, sql: string): Promise<Array<Record<string, unknown>>> {

@@ -15,6 +15,9 @@ import type { MqttClient } from 'mqtt';
 import type { RunningServer } from '../src/bootstrap';
 import { CLUSTER, birth, closeClient, connect, connectGateway, freshDatabase, getJson, report, reportTopic, startServer, waitFor } from './harness';
 
+// Real broker and database: on a loaded machine a flush and its acknowledgement can take seconds.
+jest.setTimeout(30_000);
+
 type Schema = {
   $ref?: string;
   type?: string;

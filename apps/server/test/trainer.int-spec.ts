@@ -4,6 +4,9 @@ import { provision, type CredentialsFile } from '../src/access/provisioning';
 import type { RunningServer } from '../src/bootstrap';
 import { CLUSTER, closeClient, connect, freshDatabase, getJson, startServer, waitFor } from './harness';
 
+// Real broker and database: on a loaded machine a flush and its acknowledgement can take seconds.
+jest.setTimeout(30_000);
+
 const TOKEN = 'trainer-token-for-tests-0123';
 
 function post(server: RunningServer, body: unknown, authorization?: string): Promise<Response> {
