@@ -35,6 +35,12 @@ import {
   type SalesCell,
 } from './ledger';
 
+/**
+ * A simulator clock this far behind the newest report was rewound (reset, scenario change), not
+ * merely lagging: gateways report up to a few simulated hours apart at demo speeds.
+ */
+export const SIM_CLOCK_REWIND_MS = 2 * 86_400_000;
+
 /** How many out-of-order reports one gateway may have waiting for a missing predecessor. */
 export const MAX_HELD_REPORTS_PER_GATEWAY = 256;
 
@@ -212,6 +218,9 @@ export class AggregationService {
   }
 
   applySimStatus(status: SimStatus): void {
+    // A trainer's reset or scenario change sends the simulated clock back: follow it, or the
+    // KPIs would keep describing the abandoned timeline's "today" until it was reached again.
+    if (this.asOf !== null && status.ts < this.asOf - SIM_CLOCK_REWIND_MS) this.asOf = status.ts;
     this.sim = status;
     this.version++;
   }

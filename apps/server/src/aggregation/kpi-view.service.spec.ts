@@ -34,4 +34,21 @@ describe('the moment the KPIs describe', () => {
     expect(k).toMatchObject({ asOf: ts, asOfSource: 'report', simDate: '2020-01-05' });
     expect(k.sales).toMatchObject({ year: 2020, todayFen: 990 });
   });
+
+  it("follows the simulator's clock back when a trainer restarts an earlier scenario, and forward with its reports", () => {
+    const agg = new AggregationService('c1');
+    const view = new KpiViewService(agg);
+    const address = { cluster: 'c1', enterprise: 'm1', gateway: 'gw1' };
+    agg.provisionGateway(address, null);
+    const report = (seq: number, ts: number) =>
+      agg.applyReport(address, { v: 1, seq, ts, intervalMs: 3_600_000, sales: [{ channel: 'export', category: 'tops', orders: 1, pieces: 2, amountFen: 100 * seq }], production: [], energyWh: 0, devices: [] });
+    report(1, Date.UTC(2020, 6, 1, 4));
+    // A lagging status (a few hours behind the newest report) is not a rewind.
+    agg.applySimStatus({ ...status, ts: Date.UTC(2020, 6, 1, 0) });
+    expect(view.kpis()).toMatchObject({ asOf: Date.UTC(2020, 6, 1, 4), sales: { year: 2020 } });
+    agg.applySimStatus({ ...status, ts: Date.UTC(2019, 0, 1, 2) });
+    expect(view.kpis()).toMatchObject({ asOf: Date.UTC(2019, 0, 1, 2), asOfSource: 'report', sales: { year: 2019, yearToDateFen: 0 } });
+    report(2, Date.UTC(2019, 0, 1, 6));
+    expect(view.kpis()).toMatchObject({ asOf: Date.UTC(2019, 0, 1, 6), sales: { year: 2019, todayFen: 200, yearToDateFen: 200 } });
+  });
 });
