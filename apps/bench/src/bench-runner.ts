@@ -54,6 +54,9 @@ export interface PhaseResult {
   /** Average cores of the bench process itself (WebSocket clients; the counting subscriber in the raw phase). */
   benchCores: number;
   rssBytesMax: number | null;
+  /** RSS at the first and the last per-second sample of the window: growth under steady load. */
+  rssBytesFirst: number | null;
+  rssBytesLast: number | null;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
   latencySamples: number;
@@ -321,6 +324,8 @@ export class BenchRunner {
         benchCores: (benchCpu.user + benchCpu.system) / 1e6 / windowSeconds,
         loadCores: end.loadCpu !== null && begin.loadCpu !== null ? (end.loadCpu - begin.loadCpu) / windowSeconds : null,
         rssBytesMax: rss.length ? Math.max(...rss) : null,
+        rssBytesFirst: rss.length ? rss[0] : null,
+        rssBytesLast: rss.length ? rss[rss.length - 1] : null,
         latencyP50Ms: latency ? percentile(latency.latencies, 50) : null,
         latencyP99Ms: latency ? percentile(latency.latencies, 99) : null,
         latencySamples: latency?.latencies.length ?? 0,
@@ -383,6 +388,7 @@ function findMetric(metrics: Map<string, number>, pattern: RegExp): { name: stri
   return found;
 }
 
+const mib = (bytes: number | null) => (bytes === null ? 'n/a' : String(Math.round(bytes / 2 ** 20)));
 const fmt = (n: number | null, digits = 0) => (n === null || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits));
 
 export function summaryLine(r: PhaseResult): string {
@@ -390,7 +396,7 @@ export function summaryLine(r: PhaseResult): string {
     `${r.phase}: ${fmt(r.sustainedPerSecond)} reports/s sustained (offered ${fmt(r.offeredPerSecond)}/s)`,
     `connected ${r.connected}/${r.gateways} (server side ${fmt(r.connectedServerSide)})`,
     `cpu ${fmt(r.cpuSecondsPer1000, 3)} s/1000 reports (${fmt(r.cores, 2)} cores; load generator ${fmt(r.loadCores, 2)}, bench ${fmt(r.benchCores, 2)} cores)`,
-    `rss ${r.rssBytesMax === null ? 'n/a' : `${Math.round(r.rssBytesMax / 2 ** 20)} MiB`}`,
+    `rss ${r.rssBytesMax === null ? 'n/a' : `${Math.round(r.rssBytesMax / 2 ** 20)} MiB max (${mib(r.rssBytesFirst)} -> ${mib(r.rssBytesLast)} MiB over the window)`}`,
     r.phase === 'pipeline' ? `latency p50 ${fmt(r.latencyP50Ms)} ms p99 ${fmt(r.latencyP99Ms)} ms (${r.latencySamples} samples)` : '',
     `lag ${r.lagStart} -> ${r.lagEnd}`,
     `counts: sent ${r.counts.sent} = applied ${r.counts.applied} + rejected ${r.counts.rejected} + duplicates ${r.counts.duplicates}: ${r.counts.addsUp ? 'adds up' : 'DOES NOT ADD UP'}`,

@@ -26,6 +26,7 @@ export class LoadFleet {
   private recording = false;
   private readonly waiters: Array<{ type: LoadEvent['type']; remaining: number; resolve: () => void }> = [];
   private workers = 0;
+  private closing = false;
   readonly errors: string[] = [];
 
   constructor(
@@ -50,6 +51,9 @@ export class LoadFleet {
       first += count;
       const child = this.children.spawnNode(path.join(__dirname, 'load.process.js'), [], { ipc: true });
       this.procs.push(child);
+      child.once('exit', (code, signal) => {
+        if (!this.closing) this.errors.push(`load process ${p} exited (${code ?? signal}) while the bench still needed it`);
+      });
       ready.push(
         new Promise<void>((resolve, reject) => {
           child.once('exit', (code) => reject(new Error(`load process ${p} exited with ${code} before it was ready`)));
@@ -134,6 +138,7 @@ export class LoadFleet {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     const closed = this.allWorkers('closed', 15_000);
     this.command({ type: 'disconnect' });
     await closed;
