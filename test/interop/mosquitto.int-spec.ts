@@ -47,7 +47,7 @@ describe('mosquitto_pub against the embedded broker', () => {
   it.each([
     ['MQTT 3.1.1', makerA, 'mqttv311'],
     ['MQTT 3.1', makerB, 'mqttv31'],
-  ])('counts a birth and a report published with a gateway's credentials over %s', async (_protocol, address, protocol) => {
+  ])("counts a birth and a report published with a gateway's credentials over %s", async (_protocol, address, protocol) => {
     const before = await kpis();
     const sent = report(1, 7);
     await mosquittoPub(address, gatewayTopic(address, 'birth'), birth(0, { name: `Maker ${address.enterprise}` }), secretOf(address), protocol);
