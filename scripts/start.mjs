@@ -2,7 +2,7 @@
 // Runs the demo on embedded defaults: the server (Aedes broker, SQLite, dashboard) and the
 // simulator feeding it, as two processes. Ctrl-C (or SIGTERM) stops both; if either dies, the
 // other is stopped too and the exit code says so.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -23,6 +23,16 @@ const { ApiRoutes } = createRequire(import.meta.url)(path.join(root, 'libs/contr
 const httpPort = process.env.PORT ?? '3000';
 const mqttPort = process.env.MQTT_PORT ?? '1883';
 const simulatorArgs = process.argv.slice(2);
+const credentialsFile = path.join(root, 'data', 'credentials.json');
+
+/** The value of a simulator flag given as `--name value` or `--name=value`. */
+function flagValue(args, name) {
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] === `--${name}`) return args[i + 1];
+    if (args[i].startsWith(`--${name}=`)) return args[i].slice(name.length + 3);
+  }
+  return undefined;
+}
 
 const children = new Set();
 let stopping = false;
@@ -72,6 +82,19 @@ async function waitForHttp(url, timeoutMs) {
   return false;
 }
 
+// Gateways log in with their own secrets (anonymous MQTT is refused by default): provision the
+// same makers the simulator will run, then hand it the credentials file.
+const seedArgs = ['--out', credentialsFile];
+for (const name of ['makers', 'seed']) {
+  const value = flagValue(simulatorArgs, name);
+  if (value !== undefined) seedArgs.push(`--${name}`, value);
+}
+const seed = spawnSync(process.execPath, [path.join(root, 'apps/server/scripts/seed.js'), ...seedArgs], { cwd: root, stdio: 'inherit' });
+if (seed.status !== 0) {
+  console.error('provisioning the gateways failed; see above.');
+  process.exit(1);
+}
+
 run('server', serverMain, [], {});
 if (!(await waitForHttp(`http://127.0.0.1:${httpPort}${ApiRoutes.kpis}`, 60_000))) {
   if (!stopping) {
@@ -80,5 +103,5 @@ if (!(await waitForHttp(`http://127.0.0.1:${httpPort}${ApiRoutes.kpis}`, 60_000)
   }
 } else {
   console.log(`\n  ClusterPulse dashboard: http://localhost:${httpPort}\n  MQTT broker: mqtt://localhost:${mqttPort}\n`);
-  run('simulator', simulatorMain, ['--broker', `mqtt://127.0.0.1:${mqttPort}`, ...simulatorArgs], {});
+  run('simulator', simulatorMain, ['--broker', `mqtt://127.0.0.1:${mqttPort}`, '--credentials', credentialsFile, '--progress', ...simulatorArgs], {});
 }
