@@ -25,6 +25,8 @@ export interface BenchOptions {
   seed: number;
   payloads: PayloadSource;
   cpuProf: boolean;
+  /** Extra node flags for the server process, e.g. --heapsnapshot-signal=SIGUSR2. */
+  serverNodeArgs: string[];
   outDir: string;
   json: string | null;
   verbose: boolean;
@@ -52,6 +54,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   seed: 2019,
   payloads: 'model',
   cpuProf: false,
+  serverNodeArgs: [],
   outDir: os.tmpdir(),
   json: null,
   verbose: false,
@@ -78,6 +81,7 @@ export const USAGE = `npm run bench -- [flags]
   --payloads model       report figures from the simulator's maker model, or 'synthetic' (drawn in the bench)
   --seed 2019             cluster seed (the maker model's default)
   --cpu-prof              profile the server (node --cpu-prof); the .cpuprofile lands in --out
+  --server-node-arg <f>   extra node flag for the server (repeatable), e.g. --heapsnapshot-signal=SIGUSR2 (and --diagnostic-dir=<dir>)
   --out <dir>             where profiles go (default: the OS temp folder)
   --json <file>           also write the results as JSON
   --verbose               progress every second and the server's own log`;
@@ -171,6 +175,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       case '--cpu-prof':
         o.cpuProf = true;
         break;
+      case '--server-node-arg': {
+        const v = value();
+        if (!v) throw new RangeError('--server-node-arg expects a node flag');
+        o.serverNodeArgs = [...o.serverNodeArgs, v];
+        break;
+      }
       case '--out':
         o.outDir = value() ?? o.outDir;
         break;

@@ -180,7 +180,7 @@ export class BenchRunner {
       await server.start({
         databaseUrl: database.url,
         pushIntervalMs: this.options.pushIntervalMs,
-        nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        nodeArgs: [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...this.options.serverNodeArgs],
         quiet: !this.options.verbose,
       });
     } catch (error) {
