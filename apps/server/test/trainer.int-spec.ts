@@ -1,4 +1,4 @@
-import { ApiRoutes, decodePayload, encodePayload, simControlSchema, simStatusSchema, simTopic, type ClusterKpisResponse, type SimControl, type SimStatus } from '@clusterpulse/contracts';
+import { ApiRoutes, decodePayload, type ApiErrorResponse, type TrainerCommandResponse, encodePayload, simControlSchema, simStatusSchema, simTopic, type ClusterKpisResponse, type SimControl, type SimStatus } from '@clusterpulse/contracts';
 import type { MqttClient } from 'mqtt';
 import { provision, type CredentialsFile } from '../src/access/provisioning';
 import type { RunningServer } from '../src/bootstrap';
@@ -63,7 +63,7 @@ describe('trainer commands relayed to the simulator', () => {
   ])('publishes %s on sim/control for the simulator account', async (_what, command) => {
     const res = await post(server!, command, `Bearer ${TOKEN}`);
     expect(res.status).toBe(202);
-    const body = await res.json();
+    const body = (await res.json()) as TrainerCommandResponse;
     expect(body.accepted).toBe(true);
     if (command.cmd === 'scenario') expect(body.scenario).toBe(command.scenario);
     await waitFor(() => received.length, (n) => n >= 1);
@@ -74,7 +74,7 @@ describe('trainer commands relayed to the simulator', () => {
     const res = await post(server!, { v: 1, cmd: 'reset' });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await res.json()).message).toMatch(/Authorization: Bearer/);
+    expect(((await res.json()) as ApiErrorResponse).message).toMatch(/Authorization: Bearer/);
     expect(await receivedBeforeSentinel()).toEqual([]);
   });
 
@@ -138,7 +138,7 @@ describe('trainer commands without TRAINER_TOKEN', () => {
     for (const authorization of [undefined, 'Bearer anything-at-all-123']) {
       const res = await post(server!, { v: 1, cmd: 'pause' }, authorization);
       expect(res.status).toBe(403);
-      expect((await res.json()).message).toContain('TRAINER_TOKEN is not set');
+      expect(((await res.json()) as ApiErrorResponse).message).toContain('TRAINER_TOKEN is not set');
     }
   });
 
