@@ -282,6 +282,7 @@ export class BenchRunner {
       const end = await this.sample(target, fleet);
       const connectedServerSide = await target.serverSideConnected().catch(() => null);
       const backlog = await target.backlog().catch(() => null);
+      if (backlog) backlogs.push(backlog.value);
 
       await fleet.stop(o.drainSeconds * 1000);
       totals = fleet.totals();
