@@ -372,7 +372,7 @@ export class BenchRunner {
     const sent = sentAt(fleet.countHistory(), markers);
     const all = { latencies: [] as number[], uncovered: 0 };
     for (const clientFrames of frames) {
-      const { latencies, uncovered } = watermarkLatencies(markers, sent, clientFrames);
+      const { latencies, uncovered } = watermarkLatencies(sent, clientFrames);
       all.latencies.push(...latencies);
       all.uncovered += uncovered;
     }

@@ -12,17 +12,28 @@ describe('watermark latency', () => {
         { t: 250, sent: 7 },
       ],
     ];
-    expect(sentAt(workers, [50, 100, 160, 260])).toEqual([0, 10, 15, 27]);
+    expect(sentAt(workers, [50, 100, 160, 260])).toEqual([
+      { sent: 0, at: 50 },
+      { sent: 10, at: 100 },
+      { sent: 15, at: 150 },
+      { sent: 27, at: 250 },
+    ]);
   });
 
-  it('measures from the marker to the first later frame that covers it', () => {
+  it('measures from the newest sample counted to the first frame at or after it that covers the count', () => {
     const frames = [
       { t: 90, accepted: 30 },
       { t: 120, accepted: 8 },
       { t: 180, accepted: 12 },
       { t: 400, accepted: 40 },
     ];
-    expect(watermarkLatencies([100, 150, 300, 500], [10, 12, 40, 41], frames)).toEqual({ latencies: [80, 30, 100], uncovered: 1 });
+    const markers = [
+      { sent: 10, at: 100 },
+      { sent: 12, at: 150 },
+      { sent: 40, at: 300 },
+      { sent: 41, at: 500 },
+    ];
+    expect(watermarkLatencies(markers, frames)).toEqual({ latencies: [80, 30, 100], uncovered: 1 });
   });
 
   it.each([

@@ -1,9 +1,10 @@
 /**
  * Publish-to-WebSocket latency by watermark. Each load worker reports, every few tens of
  * milliseconds, how many reports it has written so far. At a marker time t the reports written by
- * then number S(t) (the sum of every worker's latest count at or before t). The first `kpis` frame
- * a dashboard receives at or after t whose ingest.accepted reaches S(t) shows all of them; its
- * arrival minus t is the latency of the newest report at t.
+ * then number S(t) (the sum of every worker's latest count at or before t, the newest of those
+ * samples taken at t' <= t). The first `kpis` frame a dashboard receives at or after t' whose
+ * ingest.accepted reaches S(t) shows all of them; its arrival minus t' is the latency of the
+ * newest report counted.
  */
 
 export interface CountSample {
@@ -20,11 +21,16 @@ export interface FrameSample {
   accepted: number;
 }
 
-/** S(t) for each marker: sum over workers of the latest count at or before t. */
-export function sentAt(workers: CountSample[][], markers: number[]): number[] {
+/**
+ * For each marker t: S(t), the sum over workers of the latest count at or before t, and the time
+ * of the newest sample it used, the latest moment a report counted in S(t) can have been written.
+ * Latency is measured from that moment, so staleness of the samples never shortens it.
+ */
+export function sentAt(workers: CountSample[][], markers: number[]): Array<{ sent: number; at: number }> {
   const sorted = workers.map((samples) => [...samples].sort((a, b) => a.t - b.t));
   return markers.map((t) => {
     let total = 0;
+    let at = Number.NEGATIVE_INFINITY;
     for (const samples of sorted) {
       let lo = 0;
       let hi = samples.length - 1;
@@ -36,25 +42,27 @@ export function sentAt(workers: CountSample[][], markers: number[]): number[] {
           lo = mid + 1;
         } else hi = mid - 1;
       }
-      if (found >= 0) total += samples[found].sent;
+      if (found >= 0) {
+        total += samples[found].sent;
+        at = Math.max(at, samples[found].t);
+      }
     }
-    return total;
+    return { sent: total, at: Number.isFinite(at) ? at : t };
   });
 }
 
 /**
- * Latency (ms) of each marker against one client's frames (in arrival order); markers that no
- * frame covers are left out and counted in `uncovered`.
+ * Latency (ms) of each marker (from sentAt, in time order) against one client's frames (in
+ * arrival order); markers that no frame covers are left out and counted in `uncovered`.
  */
-export function watermarkLatencies(markers: number[], sent: number[], frames: FrameSample[]): { latencies: number[]; uncovered: number } {
+export function watermarkLatencies(markers: Array<{ sent: number; at: number }>, frames: FrameSample[]): { latencies: number[]; uncovered: number } {
   const latencies: number[] = [];
   let uncovered = 0;
   let start = 0;
-  for (let i = 0; i < markers.length; i++) {
-    const t = markers[i];
+  for (const { sent, at: t } of markers) {
     while (start < frames.length && frames[start].t < t) start++;
     let j = start;
-    while (j < frames.length && frames[j].accepted < sent[i]) j++;
+    while (j < frames.length && frames[j].accepted < sent) j++;
     if (j < frames.length) latencies.push(frames[j].t - t);
     else uncovered++;
   }
