@@ -1,6 +1,7 @@
-import type { DeviceStateGroup, ProductCategory, SalesChannel } from './domain';
+import type { DeviceKind, DeviceState, DeviceStateGroup, ProductCategory, SalesChannel } from './domain';
 import type { Fen } from './money';
 import type { RejectReason, ScenarioId, SimStatus } from './payloads';
+import type { AlarmEvent } from './ws';
 
 /** REST routes. Controllers and the dashboard both read paths from here. */
 export const API_PREFIX = 'api/v1';
@@ -9,6 +10,12 @@ export const ApiRoutes = {
   dailyHistory: `/${API_PREFIX}/history/daily`,
   enterprises: `/${API_PREFIX}/enterprises`,
   enterprise: (id: string) => `/${API_PREFIX}/enterprises/${encodeURIComponent(id)}`,
+  /** One maker's daily figures in the current run. */
+  enterpriseHistory: (id: string) => `/${API_PREFIX}/enterprises/${encodeURIComponent(id)}/history`,
+  /** Recent alarms, newest first, with their acknowledgement. */
+  alarms: `/${API_PREFIX}/alarms`,
+  /** POST, with the trainer/operator bearer token. */
+  alarmAck: (id: string) => `/${API_PREFIX}/alarms/${encodeURIComponent(id)}/ack`,
   ingestStats: `/${API_PREFIX}/ingest/stats`,
   trainerCommand: `/${API_PREFIX}/trainer/commands`,
 } as const;
@@ -95,6 +102,8 @@ export interface ClusterKpisResponse {
   ingest: IngestStats;
   /** The simulator's own status (scenario, speed, paused), as last published on sim/status; null if none seen. */
   sim: SimStatus | null;
+  /** The run the figures belong to ('' for reports that name none); absent from older servers. */
+  run?: string;
 }
 
 export interface DailyHistoryPoint {
@@ -127,6 +136,53 @@ export interface EnterpriseSummary {
   /** kWh per 1,000 good pieces this year; absent where the server does not compute it per maker. */
   kwhPer1000Pieces?: number | null;
   devices: Record<DeviceStateGroup, number>;
+}
+
+/** One device of a maker as last reported. */
+export interface DeviceDetail {
+  id: string;
+  kind: DeviceKind;
+  /** Line or area inside the workshop; null where the device belongs to none. */
+  line: string | null;
+  /** As reported; 'offline' while the maker's gateway is offline. */
+  state: DeviceState;
+  group: DeviceStateGroup;
+  /** Sensor values of the latest report, e.g. { tempC: 97.8 } for a dye vat; empty before one. */
+  readings: Record<string, number>;
+  /** OEE over the device's latest report interval; null before one or where undefined (nothing planned). */
+  oee: OeeFigures | null;
+  /** Simulated end of the latest report interval that included the device; null before one. */
+  lastTs: number | null;
+}
+
+/** `ApiRoutes.enterprise(id)`: the maker's summary with each of its devices. */
+export interface EnterpriseDetailResponse extends EnterpriseSummary {
+  deviceList: DeviceDetail[];
+}
+
+export interface EnterpriseHistoryDay {
+  day: string;
+  salesFen: Fen;
+  good: number;
+  defective: number;
+  energyWh: number;
+  oee: number | null;
+}
+
+/** `ApiRoutes.enterpriseHistory(id)`: the maker's days in the current run, as last flushed to the database. */
+export interface EnterpriseHistoryResponse {
+  enterprise: string;
+  run: string;
+  days: EnterpriseHistoryDay[];
+}
+
+/** `ApiRoutes.alarms`: kept by the server (bounded), newest first. */
+export interface AlarmListResponse {
+  alarms: AlarmEvent[];
+}
+
+export interface AlarmAckResponse {
+  alarm: AlarmEvent;
 }
 
 export interface EnterpriseListResponse {

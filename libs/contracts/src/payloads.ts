@@ -33,6 +33,12 @@ const fen = z.number().int().min(0).max(MAX_REPORT_FEN);
 const version = z.literal(SCHEMA_VERSION);
 const category = z.enum(PRODUCT_CATEGORIES);
 const label = z.string().min(1).max(120);
+/**
+ * A simulator run (scenario epoch): a new id on every start, reset and scenario change. Figures of
+ * different runs are never added together; optional so older senders keep working (their messages
+ * belong to whichever run is current).
+ */
+const run = id;
 
 export const deviceDescriptorSchema = z.strictObject({
   id,
@@ -55,6 +61,11 @@ export const birthPayloadSchema = z.strictObject({
     employees: z.number().int().min(1).max(100_000),
   }),
   devices: z.array(deviceDescriptorSchema).max(MAX_DEVICES_PER_GATEWAY),
+  /**
+   * The run the gateway's next reports belong to. Reports the gateway issued before (seq at or
+   * below this birth's seq) under another run and never got acknowledged were discarded with that run.
+   */
+  run: run.optional(),
 });
 
 export const salesLineSchema = z.strictObject({
@@ -92,6 +103,8 @@ export const reportPayloadSchema = z
   .strictObject({
     v: version,
     seq: seq.min(1),
+    /** The run whose figures these are; absent: the run the server holds current. */
+    run: run.optional(),
     /** Simulated end of the interval the report covers. */
     ts: simTime,
     intervalMs: durationMs.min(1),
@@ -166,6 +179,8 @@ export const simStatusSchema = z.strictObject({
   paused: z.boolean(),
   makers: z.number().int().min(0),
   gatewaysConnected: z.number().int().min(0),
+  /** The current run; a new one means the figures start from zero. */
+  run: run.optional(),
 });
 
 export type DeviceDescriptor = z.infer<typeof deviceDescriptorSchema>;

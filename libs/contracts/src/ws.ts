@@ -15,6 +15,14 @@ export interface AlarmEvent {
   enterprise: string;
   device?: string;
   message: string;
+  /** Wall-clock ms an operator acknowledged it on the server; absent while open. */
+  acknowledgedAt?: number;
+}
+
+/** An operator acknowledged an alarm; every dashboard marks it. */
+export interface AlarmAckEvent {
+  id: string;
+  acknowledgedAt: number;
 }
 
 export interface HelloEvent {
@@ -26,7 +34,8 @@ export interface HelloEvent {
 export type ServerEvent =
   | { event: 'hello'; data: HelloEvent }
   | { event: 'kpis'; data: ClusterKpisResponse }
-  | { event: 'alarm'; data: AlarmEvent };
+  | { event: 'alarm'; data: AlarmEvent }
+  | { event: 'alarm-ack'; data: AlarmAckEvent };
 
 export type ServerEventName = ServerEvent['event'];
 export type ServerEventData<E extends ServerEventName> = Extract<ServerEvent, { event: E }>['data'];
