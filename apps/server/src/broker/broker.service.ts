@@ -23,6 +23,11 @@ export class BrokerService {
 
   constructor() {
     this.aedes = new Aedes({
+      // No cap on messages in flight inside the emitter. With a cap (aedes' default is 100), slow
+      // deliveries fill the slots, later messages queue, and the queue drains by synchronous
+      // recursion that overflows the stack under load. In-flight work stays bounded without it:
+      // aedes reads each client's socket one batch at a time.
+      concurrency: 0,
       // A frozen subscriber must not stall delivery to everyone else.
       drainTimeout: 30_000,
       // A gateway id (cluster.enterprise.gateway) is longer than MQTT 3.1's 23 characters.
