@@ -14,7 +14,8 @@ import {
   type SimTime,
 } from '@clusterpulse/contracts';
 import type { Maker, MakerSimulation } from '@clusterpulse/cluster-model';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { Duplex } from 'node:stream';
+import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import type { Ledger } from './ledger';
 
 export interface MqttCredentials {
@@ -38,6 +39,11 @@ export interface GatewayOptions {
   /** Called after every publish of a report (first sends and replays). */
   onReport?: (report: ReportPayload, replay: boolean) => void;
   onConnectionChange?: (connected: boolean) => void;
+  /**
+   * Opens the byte stream to the broker instead of dialling brokerUrl: e.g. an in-memory duplex
+   * pair into an Aedes instance of the same process, where sockets are not the point.
+   */
+  transport?: () => Duplex;
   /** Simulated-time faults that need the simulation's speed to become real time. */
   realMsFor?: (simMs: number) => number;
 }
@@ -126,7 +132,7 @@ export class Gateway {
   private open(first?: (err?: Error) => void): void {
     if (this.stopped) return;
     const will = { v: SCHEMA_VERSION, seq: this.seq, ts: this.model.now, online: false, reason: 'will' } as const;
-    const client = mqtt.connect(this.o.brokerUrl, {
+    const options: IClientOptions = {
       clientId: this.clientId,
       username: this.o.credentials?.username,
       password: this.o.credentials?.password,
@@ -136,7 +142,9 @@ export class Gateway {
       reconnectPeriod: 0,
       connectTimeout: this.o.connectTimeoutMs,
       will: { topic: gatewayTopic(this.address, 'state'), payload: Buffer.from(encodePayload(statePayloadSchema, will)), qos: 1, retain: true },
-    });
+    };
+    const transport = this.o.transport;
+    const client = transport ? new MqttClient(() => transport(), options) : mqtt.connect(this.o.brokerUrl, options);
     this.client = client;
     let settled = false;
     client.on('connect', () => {

@@ -27,7 +27,8 @@ import {
   type DeviceRegistry,
   type Scenario,
 } from '@clusterpulse/cluster-model';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { Duplex } from 'node:stream';
+import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import { Gateway, type MqttCredentials } from './gateway';
 import { Ledger } from './ledger';
 
@@ -66,6 +67,8 @@ export interface SimulationOptions {
    */
   drainTimeoutMs?: number;
   onReport?: (clientId: string, seq: number, replay: boolean) => void;
+  /** Opens each MQTT byte stream in memory instead of dialling brokerUrl (see GatewayOptions). */
+  transport?: () => Duplex;
 }
 
 export interface SimulatorStatus {
@@ -151,6 +154,7 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
           options.onReport?.(gatewayIdOf(maker.id), report.seq, replay);
         },
         realMsFor: (simMs) => Math.max(1000, simMs / clock.speed),
+        transport: options.transport,
       }),
   );
   const byEnterprise = new Map(gateways.map((g) => [g.address.enterprise, g]));
@@ -239,14 +243,16 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
     control.publish(simTopic(clusterId, 'status'), encodePayload(simStatusSchema, payload), { qos: 1, retain: true });
   }
   if (options.control ?? true) {
-    control = mqtt.connect(options.brokerUrl, {
+    const controlOptions: IClientOptions = {
       clientId: `${clusterId}-simulator`,
       username: options.controlCredentials?.username,
       password: options.controlCredentials?.password,
       // a persistent session: trainer commands sent while the simulator reconnects still arrive
       clean: false,
       reconnectPeriod: options.reconnectPeriodMs ?? 1000,
-    });
+    };
+    const transport = options.transport;
+    control = transport ? new MqttClient(() => transport(), controlOptions) : mqtt.connect(options.brokerUrl, controlOptions);
     control.on('connect', () => {
       control?.subscribe(simTopic(clusterId, 'control'), { qos: 1 });
       publishStatus();

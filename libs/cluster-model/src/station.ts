@@ -71,7 +71,9 @@ export class Station implements SimDevice {
       return { state: 'fault', plannedMs: ctx.onShift ? ctx.stepMs : 0, runMs: 0, good: 0, defective: 0, energyWh: 0, readings: this.readings() };
     }
     if (!ctx.onShift) {
-      return { state: 'idle', plannedMs: 0, runMs: 0, good: 0, defective: 0, energyWh: standbyWh, readings: this.readings() };
+      // a machine broken at the end of the shift is still broken overnight
+      const broken = this.faultUntil > ctx.ts && this.faultFrom <= ctx.ts;
+      return { state: broken ? 'fault' : 'idle', plannedMs: 0, runMs: 0, good: 0, defective: 0, energyWh: standbyWh, readings: this.readings() };
     }
     const stepEnd = ctx.ts + ctx.stepMs;
     // a breakdown strikes during running hours only
