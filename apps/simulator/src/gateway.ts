@@ -122,14 +122,20 @@ export class Gateway {
     return this.model;
   }
 
-  /** Opens the connection; resolves on the first CONNACK (later reconnects happen on their own). */
+  private firstConnect: (() => void) | null = null;
+
+  /**
+   * Opens the connection; resolves on the first CONNACK, however many attempts that takes (a
+   * refused or timed-out attempt is retried every reconnectPeriodMs), or when the gateway stops.
+   */
   start(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.open((err) => (err ? reject(err) : resolve()));
+    return new Promise((resolve) => {
+      this.firstConnect = resolve;
+      this.open();
     });
   }
 
-  private open(first?: (err?: Error) => void): void {
+  private open(): void {
     if (this.stopped) return;
     const will = { v: SCHEMA_VERSION, seq: this.seq, ts: this.model.now, online: false, reason: 'will' } as const;
     const options: IClientOptions = {
@@ -146,7 +152,6 @@ export class Gateway {
     const transport = this.o.transport;
     const client = transport ? new MqttClient(() => transport(), options) : mqtt.connect(this.o.brokerUrl, options);
     this.client = client;
-    let settled = false;
     client.on('connect', () => {
       if (client !== this.client) return;
       this.isConnected = true;
@@ -155,17 +160,12 @@ export class Gateway {
       client.subscribe(gatewayTopic(this.address, 'control'), { qos: 1 });
       this.publishBirth();
       for (const u of this.unacked) this.send(u, true);
-      if (!settled) {
-        settled = true;
-        first?.();
-      }
+      this.firstConnect?.();
+      this.firstConnect = null;
     });
     client.on('message', (_topic, payload) => this.onControl(payload));
-    client.on('error', (err) => {
-      if (!settled) {
-        settled = true;
-        first?.(err);
-      }
+    client.on('error', () => {
+      // a refused or failed attempt ends in 'close', which schedules the next one
     });
     client.on('close', () => {
       if (client !== this.client) return;
@@ -288,6 +288,8 @@ export class Gateway {
   /** Says goodbye (retained state offline) and closes. Unacked reports are not waited for. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.firstConnect?.();
+    this.firstConnect = null;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     const client = this.client;

@@ -169,11 +169,7 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
   const connecting: Array<Promise<void>> = [];
   const allConnected = (async () => {
     for (let i = 0; i < gateways.length && !stopped; i += batch) {
-      const slice = gateways.slice(i, i + batch).map((g) =>
-        g.start().catch(() => {
-          // the gateway keeps retrying on its own; the first failure is not fatal
-        }),
-      );
+      const slice = gateways.slice(i, i + batch).map((g) => g.start());
       connecting.push(...slice);
       if (i + batch < gateways.length) await new Promise((r) => setTimeout(r, batchInterval));
     }
