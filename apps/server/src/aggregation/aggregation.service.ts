@@ -13,7 +13,7 @@ import {
   type SimStatus,
   type StatePayload,
 } from '@clusterpulse/contracts';
-import { addOeeSample } from '@clusterpulse/kpi';
+import { addOeeSample, emptyOeeTotals } from '@clusterpulse/kpi';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   addEnterpriseDay,
@@ -25,6 +25,7 @@ import {
   emptySales,
   enterpriseDayKey,
   productionKey,
+  runKey,
   salesKey,
   type DeviceInfo,
   type EnterpriseDayCell,
@@ -32,6 +33,7 @@ import {
   type FlushBatch,
   type ProductionCell,
   type RestoredState,
+  type RunInfo,
   type SalesCell,
 } from './ledger';
 
@@ -59,6 +61,8 @@ export interface GatewayState {
   held: Map<number, ReportPayload>;
   /** Acknowledge the watermark at the next flush even if it did not move (the gateway seems not to know it). */
   reAck: boolean;
+  /** Run of its latest birth or applied report; '' when it never named one. */
+  run: string;
 }
 
 export interface EnterpriseState {
@@ -88,6 +92,8 @@ type AlarmListener = (alarm: AlarmEvent) => void;
 export const COUNTER_ACCEPTED = 'accepted';
 export const COUNTER_DUPLICATE = 'duplicate';
 export const COUNTER_GAP = 'gap';
+/** Reports of a run that is no longer current: their seq is consumed (and acknowledged), their figures are not counted. */
+export const COUNTER_STALE_RUN = 'stale-run';
 export const rejectCounter = (reason: RejectReason): string => `reject:${reason}`;
 
 /**
@@ -114,6 +120,13 @@ export class AggregationService {
   version = 0;
   /** The simulator's latest sim/status; null until one arrives (it is not persisted). */
   sim: SimStatus | null = null;
+  /**
+   * The run the live figures belong to. '' is the run of messages that name none (older senders,
+   * and everything before runs existed); they always count toward the current run.
+   */
+  run = '';
+  /** Every run seen, current or past, by id: a past run's stragglers are recognised after a restart too. */
+  readonly runs = new Map<string, RunInfo>();
 
   private pending = emptyFlushBatch();
   private readonly dirtyGateways = new Set<string>();
@@ -137,6 +150,8 @@ export class AggregationService {
   }
 
   restore(state: RestoredState): void {
+    for (const r of state.runs) this.runs.set(r.id, r);
+    this.run = state.run;
     for (const row of state.sales) this.sales.set(salesKey(row.day, row.channel, row.category), { amountFen: row.amountFen, orders: row.orders, pieces: row.pieces });
     for (const row of state.production) this.production.set(productionKey(row.day, row.category), { good: row.good, defective: row.defective });
     for (const row of state.clusterDays) {
@@ -164,6 +179,7 @@ export class AggregationService {
         secretHash: row.secretHash,
         held: new Map(),
         reAck: false,
+        run: row.run,
       });
       this.ensureEnterprise(row.enterpriseId);
       if (row.lastSeen > 0) this.asOf = Math.max(this.asOf ?? 0, row.lastSeen);
@@ -195,6 +211,16 @@ export class AggregationService {
 
   applyBirth(address: GatewayAddress, birth: BirthPayload): void {
     const gw = this.ensureGateway(address);
+    if (birth.run !== undefined) {
+      if (this.isNewRun(birth.run)) this.startRun(birth.run, birth.ts);
+      if (gw.run !== '' && birth.run !== gw.run && birth.seq > gw.lastSeq) {
+        // The simulator discarded the previous run's unacknowledged reports with that run; every seq
+        // up to this birth's was issued before the switch, so none of them is owed any more.
+        this.logger.log(`gateway ${gw.id} moved from run ${gw.run} to ${birth.run}; reports ${gw.lastSeq + 1}..${birth.seq} were discarded with the old run`);
+        gw.lastSeq = birth.seq;
+      }
+      gw.run = birth.run;
+    }
     if (birth.seq < gw.lastSeq) {
       // The gateway issued fewer reports than we applied: it lost its ledger and started over.
       this.logger.warn(`gateway ${gw.id} restarted its sequence at ${birth.seq} below the applied watermark ${gw.lastSeq}; following it`);
@@ -218,11 +244,60 @@ export class AggregationService {
   }
 
   applySimStatus(status: SimStatus): void {
-    // A trainer's reset or scenario change sends the simulated clock back: follow it, or the
-    // KPIs would keep describing the abandoned timeline's "today" until it was reached again.
-    if (this.asOf !== null && status.ts < this.asOf - SIM_CLOCK_REWIND_MS) this.asOf = status.ts;
+    if (status.run !== undefined) {
+      // A status of a run already replaced is old news, whatever order the broker delivered it in.
+      if (status.run !== this.run && this.runs.has(status.run)) return;
+      if (this.isNewRun(status.run)) this.startRun(status.run, status.ts, status);
+      else this.describeRun(status);
+    } else if (this.asOf !== null && status.ts < this.asOf - SIM_CLOCK_REWIND_MS) {
+      // A simulator that names no run: a reset sends its clock back; follow it, or the KPIs would
+      // keep describing the abandoned timeline's "today" until it was reached again.
+      this.asOf = status.ts;
+    }
     this.sim = status;
     this.version++;
+  }
+
+  private isNewRun(run: string): boolean {
+    return run !== this.run && !this.runs.has(run);
+  }
+
+  /**
+   * Starts the live figures of a new run from zero. The old run's figures stay in the database
+   * (their pending deltas are keyed by their run); gateway watermarks carry on, so a report is
+   * still applied at most once whichever run it belongs to.
+   */
+  private startRun(run: string, ts: number, status?: SimStatus): void {
+    const ordinal = Math.max(0, ...[...this.runs.values()].map((r) => r.ordinal)) + 1;
+    const info: RunInfo = { id: run, ordinal, scenario: status?.scenario ?? null, seed: status?.seed ?? null, startedTs: ts };
+    this.logger.log(`run ${run} started (${info.scenario ?? 'scenario not yet known'}); figures of run ${this.run || "''"} are kept in the database, not in the live figures`);
+    this.runs.set(run, info);
+    this.pending.runs.push(info);
+    this.run = run;
+    this.sales.clear();
+    this.production.clear();
+    this.clusterDays.clear();
+    for (const ent of this.enterprises.values()) {
+      ent.years.clear();
+      for (const device of ent.devices.values()) {
+        delete device.readings;
+        delete device.oee;
+        delete device.lastTs;
+      }
+    }
+    this.excursions.clear();
+    this.asOf = null;
+    this.dataStart = null;
+    this.version++;
+  }
+
+  /** The status names the current run: fill in what a report that started it could not say. */
+  private describeRun(status: SimStatus): void {
+    const info = this.runs.get(this.run);
+    if (!info || (info.scenario === status.scenario && info.seed === status.seed)) return;
+    info.scenario = status.scenario;
+    info.seed = status.seed;
+    this.pending.runs.push(info);
   }
 
   applyState(address: GatewayAddress, state: StatePayload): void {
@@ -268,6 +343,20 @@ export class AggregationService {
   }
 
   private applyInOrder(gw: GatewayState, report: ReportPayload): void {
+    const run = report.run ?? this.run;
+    if (run !== this.run) {
+      if (this.runs.has(run)) {
+        // A straggler of a replaced run: consume its seq so the watermark moves on, count nothing.
+        gw.lastSeq = report.seq;
+        gw.lastSeen = Math.max(gw.lastSeen, report.ts);
+        this.dirtyGateways.add(gw.id);
+        this.count(COUNTER_STALE_RUN);
+        return;
+      }
+      // Reports of a new run may overtake the simulator's status (another connection): start it here.
+      this.startRun(run, report.ts - report.intervalMs);
+    }
+    if (report.run !== undefined) gw.run = report.run;
     const enterpriseId = gw.enterpriseId;
     const ent = this.ensureEnterprise(enterpriseId);
     // A report belongs to the China calendar day of its interval's last millisecond.
@@ -278,13 +367,13 @@ export class AggregationService {
     for (const line of report.sales) {
       const cell: SalesCell = { amountFen: line.amountFen, orders: line.orders, pieces: line.pieces };
       this.addTo(this.sales, salesKey(day, line.channel, line.category), cell, emptySales, addSales);
-      this.addTo(this.pending.sales, salesKey(day, line.channel, line.category), cell, emptySales, addSales);
+      this.addTo(this.pending.sales, runKey(run, salesKey(day, line.channel, line.category)), cell, emptySales, addSales);
       entDelta.salesFen += line.amountFen;
     }
     for (const line of report.production) {
       const cell: ProductionCell = { good: line.good, defective: line.defective };
       this.addTo(this.production, productionKey(day, line.category), cell, emptyProduction, addProduction);
-      this.addTo(this.pending.production, productionKey(day, line.category), cell, emptyProduction, addProduction);
+      this.addTo(this.pending.production, runKey(run, productionKey(day, line.category)), cell, emptyProduction, addProduction);
       entDelta.good += line.good;
       entDelta.defective += line.defective;
     }
@@ -292,10 +381,13 @@ export class AggregationService {
 
     for (const reading of report.devices) {
       addOeeSample(entDelta.oee, reading);
-      const device = ent.devices.get(reading.id);
+      let device = ent.devices.get(reading.id);
       const previous = device?.state;
       if (device) device.state = reading.state;
-      else ent.devices.set(reading.id, { id: reading.id, kind: reading.kind, state: reading.state });
+      else ent.devices.set(reading.id, (device = { id: reading.id, kind: reading.kind, state: reading.state }));
+      device.readings = reading.readings ?? {};
+      device.oee = addOeeSample(emptyOeeTotals(), reading);
+      device.lastTs = report.ts;
       if (previous !== reading.state) {
         this.dirtyEnterprises.add(enterpriseId);
         if (reading.state === 'fault') {
@@ -307,7 +399,7 @@ export class AggregationService {
 
     this.addTo(ent.years, year, entDelta, emptyEnterpriseDay, addEnterpriseDay);
     this.addTo(this.clusterDays, day, entDelta, emptyEnterpriseDay, addEnterpriseDay);
-    this.addTo(this.pending.enterpriseDays, enterpriseDayKey(enterpriseId, day), entDelta, emptyEnterpriseDay, addEnterpriseDay);
+    this.addTo(this.pending.enterpriseDays, runKey(run, enterpriseDayKey(enterpriseId, day)), entDelta, emptyEnterpriseDay, addEnterpriseDay);
 
     gw.lastSeq = report.seq;
     gw.lastSeen = Math.max(gw.lastSeen, report.ts);
@@ -329,7 +421,7 @@ export class AggregationService {
     for (const id of this.dirtyGateways) {
       const gw = this.gateways.get(id);
       if (!gw) continue;
-      batch.gateways.push({ id, enterpriseId: gw.enterpriseId, lastSeq: gw.lastSeq, online: gw.online, lastSeen: gw.lastSeen });
+      batch.gateways.push({ id, enterpriseId: gw.enterpriseId, lastSeq: gw.lastSeq, online: gw.online, lastSeen: gw.lastSeen, run: gw.run });
       if (gw.lastSeq > gw.ackedSeq || (gw.reAck && gw.lastSeq > 0)) {
         gw.reAck = false;
         const [cluster, enterprise, gateway] = id.split('.');
@@ -338,7 +430,8 @@ export class AggregationService {
     }
     for (const id of this.dirtyEnterprises) {
       const ent = this.enterprises.get(id);
-      if (ent?.described) batch.enterprises.push({ ...ent.info, online: ent.online, devices: [...ent.devices.values()] });
+      // Only what describes a device is stored; its latest readings are live-only.
+      if (ent?.described) batch.enterprises.push({ ...ent.info, online: ent.online, devices: [...ent.devices.values()].map(({ id: deviceId, kind, line, state }) => ({ id: deviceId, kind, line, state })) });
     }
     this.dirtyGateways.clear();
     this.dirtyEnterprises.clear();
@@ -362,6 +455,7 @@ export class AggregationService {
     for (const [k, v] of batch.counters) this.pending.counters.set(k, (this.pending.counters.get(k) ?? 0) + v);
     for (const g of batch.gateways) this.dirtyGateways.add(g.id);
     for (const e of batch.enterprises) this.dirtyEnterprises.add(e.id);
+    this.pending.runs.unshift(...batch.runs);
   }
 
   /** Rows waiting for the next flush, for the backlog metric. */
@@ -432,7 +526,7 @@ export class AggregationService {
     const id = gatewayClientId(address);
     let gw = this.gateways.get(id);
     if (!gw) {
-      gw = { id, enterpriseId: address.enterprise, lastSeq: 0, ackedSeq: 0, online: false, lastSeen: 0, secretHash: null, held: new Map(), reAck: false };
+      gw = { id, enterpriseId: address.enterprise, lastSeq: 0, ackedSeq: 0, online: false, lastSeen: 0, secretHash: null, held: new Map(), reAck: false, run: '' };
       this.gateways.set(id, gw);
       this.dirtyGateways.add(id);
     }

@@ -2,7 +2,7 @@ import { AggregationService } from './aggregation.service';
 import { KpiViewService } from './kpi-view.service';
 import { emptyEnterpriseDay, type RestoredState } from './ledger';
 
-const empty: RestoredState = { sales: [], production: [], enterpriseYears: [], clusterDays: [], counters: [], enterprises: [], gateways: [] };
+const empty: RestoredState = { run: '', runs: [], sales: [], production: [], enterpriseYears: [], clusterDays: [], counters: [], enterprises: [], gateways: [] };
 const status = { v: 1 as const, ts: Date.UTC(2019, 10, 11, 4), scenario: 'double-11' as const, seed: 3, speed: 100, paused: false, makers: 10, gatewaysConnected: 0 };
 
 describe('the moment the KPIs describe', () => {

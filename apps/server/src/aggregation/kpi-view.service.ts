@@ -6,12 +6,17 @@ import {
   chinaDay,
   chinaDayStart,
   chinaYear,
+  deviceStateGroup,
   DAY_MS,
   type AsOfSource,
   type ClusterKpisResponse,
   type DailyHistoryPoint,
   type DailyHistoryResponse,
+  type DeviceDetail,
+  type DeviceKind,
+  type DeviceState,
   type DeviceStateGroup,
+  type EnterpriseDetailResponse,
   type EnterpriseSummary,
   type IngestStats,
   type ProductCategory,
@@ -78,10 +83,25 @@ export class KpiViewService {
     return { total: all.length, enterprises: all.slice(opts.offset, opts.offset + opts.limit) };
   }
 
-  enterprise(id: string): EnterpriseSummary | null {
+  enterprise(id: string): EnterpriseDetailResponse | null {
     const ent = this.agg.enterprises.get(id);
     if (!ent) return null;
-    return this.summary(ent, chinaYear(this.clock().at));
+    const deviceList = [...ent.devices.values()]
+      .map((d): DeviceDetail => {
+        const state: DeviceState = ent.online ? (d.state as DeviceState) : 'offline';
+        return {
+          id: d.id,
+          kind: d.kind as DeviceKind,
+          line: d.line ?? null,
+          state,
+          group: deviceStateGroup(state),
+          readings: d.readings ?? {},
+          oee: d.oee ? oeeFromTotals(d.oee) : null,
+          lastTs: d.lastTs ?? null,
+        };
+      })
+      .sort((a, b) => (a.line ?? '\uffff').localeCompare(b.line ?? '\uffff') || a.id.localeCompare(b.id));
+    return { ...this.summary(ent, chinaYear(this.clock().at)), deviceList };
   }
 
   private summary(ent: EnterpriseState, year: number): EnterpriseSummary {
@@ -100,6 +120,7 @@ export class KpiViewService {
       good: cell.good,
       defective: cell.defective,
       oee: oeeFromTotals(cell.oee)?.oee ?? null,
+      kwhPer1000Pieces: kwhPer1000Pieces(cell.energyWh, cell.good),
       devices,
     };
   }
@@ -181,6 +202,7 @@ export class KpiViewService {
       enterprises: { total: agg.enterprises.size, online },
       ingest: this.ingestStats(),
       sim: agg.sim,
+      run: agg.run,
     };
   }
 

@@ -60,12 +60,27 @@ export function addEnterpriseDay(into: EnterpriseDayCell, delta: EnterpriseDayCe
 export const salesKey = (day: string, channel: string, category: string): string => `${day}|${channel}|${category}`;
 export const productionKey = (day: string, category: string): string => `${day}|${category}`;
 export const enterpriseDayKey = (enterprise: string, day: string): string => `${enterprise}|${day}`;
+/** Keys of a flush batch lead with the run the figures belong to: a batch may straddle a run change. */
+export const runKey = (run: string, key: string): string => `${run}|${key}`;
 
 export interface DeviceInfo {
   id: string;
   kind: string;
   line?: string;
   state: string;
+  /** Latest report only, in memory (not persisted): sensor values, OEE inputs, end of interval. */
+  readings?: Record<string, number>;
+  oee?: OeeTotals;
+  lastTs?: number;
+}
+
+/** A simulator run; the highest ordinal is the current one. */
+export interface RunInfo {
+  id: string;
+  ordinal: number;
+  scenario: string | null;
+  seed: number | null;
+  startedTs: number;
 }
 
 export interface EnterpriseInfo {
@@ -85,11 +100,12 @@ export interface FlushBatch {
   enterpriseDays: Map<string, EnterpriseDayCell>;
   counters: Map<string, number>;
   enterprises: Array<EnterpriseInfo & { online: boolean; devices: DeviceInfo[] }>;
-  gateways: Array<{ id: string; enterpriseId: string; lastSeq: number; online: boolean; lastSeen: number }>;
+  gateways: Array<{ id: string; enterpriseId: string; lastSeq: number; online: boolean; lastSeen: number; run: string }>;
+  runs: RunInfo[];
 }
 
 export function emptyFlushBatch(): FlushBatch {
-  return { sales: new Map(), production: new Map(), enterpriseDays: new Map(), counters: new Map(), enterprises: [], gateways: [] };
+  return { sales: new Map(), production: new Map(), enterpriseDays: new Map(), counters: new Map(), enterprises: [], gateways: [], runs: [] };
 }
 
 export function isEmptyBatch(batch: FlushBatch): boolean {
@@ -99,12 +115,15 @@ export function isEmptyBatch(batch: FlushBatch): boolean {
     batch.enterpriseDays.size === 0 &&
     batch.counters.size === 0 &&
     batch.enterprises.length === 0 &&
-    batch.gateways.length === 0
+    batch.gateways.length === 0 &&
+    batch.runs.length === 0
   );
 }
 
-/** What the database holds, read once at start to rebuild the in-memory state. */
+/** What the database holds, read once at start to rebuild the in-memory state (figures: the current run's only). */
 export interface RestoredState {
+  run: string;
+  runs: RunInfo[];
   sales: Array<{ day: string; channel: string; category: string } & SalesCell>;
   production: Array<{ day: string; category: string } & ProductionCell>;
   /** Per enterprise and calendar year. */
@@ -113,5 +132,5 @@ export interface RestoredState {
   clusterDays: Array<{ day: string } & EnterpriseDayCell>;
   counters: Array<{ name: string; count: number }>;
   enterprises: Array<EnterpriseInfo & { online: boolean; devices: DeviceInfo[] }>;
-  gateways: Array<{ id: string; enterpriseId: string; lastSeq: number; online: boolean; lastSeen: number; secretHash: string | null }>;
+  gateways: Array<{ id: string; enterpriseId: string; lastSeq: number; online: boolean; lastSeen: number; secretHash: string | null; run: string }>;
 }

@@ -1,7 +1,8 @@
-import { API_PREFIX, ApiRoutes, ID_PATTERN, type EnterpriseListResponse, type EnterpriseSummary } from '@clusterpulse/contracts';
+import { API_PREFIX, ApiRoutes, ID_PATTERN, type EnterpriseDetailResponse, type EnterpriseHistoryResponse, type EnterpriseListResponse } from '@clusterpulse/contracts';
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { EnterpriseListDto, EnterpriseSummaryDto } from './dto/enterprises.dto';
+import { EnterpriseDetailDto, EnterpriseHistoryDto, EnterpriseListDto } from './dto/enterprises.dto';
+import { EnterpriseHistoryService } from './enterprise-history.service';
 import { ApiErrorDto } from './dto/trainer.dto';
 import { z } from 'zod';
 import { KpiViewService } from '../aggregation/kpi-view.service';
@@ -20,7 +21,10 @@ const base = ApiRoutes.enterprises.slice(API_PREFIX.length + 2);
 @ApiTags('enterprises')
 @Controller(API_PREFIX)
 export class EnterprisesController {
-  constructor(private readonly view: KpiViewService) {}
+  constructor(
+    private readonly view: KpiViewService,
+    private readonly histories: EnterpriseHistoryService,
+  ) {}
 
   /** Paged and sorted, e.g. `?sort=sales&order=desc&limit=10` for a leaderboard. */
   @Get(base)
@@ -36,11 +40,19 @@ export class EnterprisesController {
   }
 
   @Get(`${base}/:id`)
-  @ApiOkResponse({ type: EnterpriseSummaryDto })
+  @ApiOkResponse({ type: EnterpriseDetailDto, description: 'the maker with each of its devices' })
   @ApiNotFoundResponse({ type: ApiErrorDto })
-  one(@Param('id') id: string): EnterpriseSummary {
+  one(@Param('id') id: string): EnterpriseDetailResponse {
     const found = ID_PATTERN.test(id) ? this.view.enterprise(id) : null;
     if (!found) throw new NotFoundException(`no enterprise ${id}`);
     return found;
+  }
+
+  @Get(`${base}/:id/history`)
+  @ApiOkResponse({ type: EnterpriseHistoryDto, description: "the maker's days in the current run" })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  history(@Param('id') id: string): Promise<EnterpriseHistoryResponse> {
+    if (!ID_PATTERN.test(id) || !this.histories.knows(id)) throw new NotFoundException(`no enterprise ${id}`);
+    return this.histories.history(id);
   }
 }

@@ -30,23 +30,23 @@ export class LedgerRepository {
     const upserts: Upsert[] = [];
     upserts.push({
       table: 'DailySales',
-      columns: ['day', 'channel', 'category', 'amountFen', 'orders', 'pieces'],
-      key: ['day', 'channel', 'category'],
+      columns: ['run', 'day', 'channel', 'category', 'amountFen', 'orders', 'pieces'],
+      key: ['run', 'day', 'channel', 'category'],
       additive: ['amountFen', 'orders', 'pieces'],
       rows: [...batch.sales].map(([k, c]) => [...k.split('|'), c.amountFen, c.orders, c.pieces]),
     });
     upserts.push({
       table: 'DailyProduction',
-      columns: ['day', 'category', 'good', 'defective'],
-      key: ['day', 'category'],
+      columns: ['run', 'day', 'category', 'good', 'defective'],
+      key: ['run', 'day', 'category'],
       additive: ['good', 'defective'],
       rows: [...batch.production].map(([k, c]) => [...k.split('|'), c.good, c.defective]),
     });
     const edCols = ['salesFen', 'good', 'defective', 'energyWh', 'plannedMs', 'runMs', 'idealMs', 'deviceGood', 'deviceDefect'];
     upserts.push({
       table: 'EnterpriseDay',
-      columns: ['enterpriseId', 'day', ...edCols],
-      key: ['enterpriseId', 'day'],
+      columns: ['run', 'enterpriseId', 'day', ...edCols],
+      key: ['run', 'enterpriseId', 'day'],
       additive: edCols,
       rows: [...batch.enterpriseDays].map(([k, c]) => [
         ...k.split('|'),
@@ -77,10 +77,18 @@ export class LedgerRepository {
     });
     upserts.push({
       table: 'Gateway',
-      columns: ['id', 'enterpriseId', 'lastSeq', 'online', 'lastSeen'],
+      columns: ['id', 'enterpriseId', 'lastSeq', 'online', 'lastSeen', 'run'],
       key: ['id'],
       additive: [],
-      rows: batch.gateways.map((g) => [g.id, g.enterpriseId, g.lastSeq, g.online, g.lastSeen]),
+      rows: batch.gateways.map((g) => [g.id, g.enterpriseId, g.lastSeq, g.online, g.lastSeen, g.run]),
+    });
+    const runs = new Map(batch.runs.map((r) => [r.id, r]));
+    upserts.push({
+      table: 'Run',
+      columns: ['id', 'ordinal', 'scenario', 'seed', 'startedTs'],
+      key: ['id'],
+      additive: [],
+      rows: [...runs.values()].map((r) => [r.id, r.ordinal, r.scenario, r.seed, r.startedTs]),
     });
 
     const statements: Array<{ sql: string; params: Value[] }> = [];
@@ -100,11 +108,14 @@ export class LedgerRepository {
     });
   }
 
+  /** The current run's figures only; every run's identity, so stragglers of old runs are recognised. */
   async load(): Promise<RestoredState> {
     const client = this.prisma.client;
+    const runs = (await client.run.findMany({ orderBy: { ordinal: 'asc' } })).map((r) => ({ id: r.id, ordinal: r.ordinal, scenario: r.scenario, seed: r.seed, startedTs: num(r.startedTs) }));
+    const run = runs.at(-1)?.id ?? '';
     const [sales, production, counters, enterprises, gateways] = await Promise.all([
-      client.dailySales.findMany(),
-      client.dailyProduction.findMany(),
+      client.dailySales.findMany({ where: { run } }),
+      client.dailyProduction.findMany({ where: { run } }),
       client.ingestCounter.findMany(),
       client.enterprise.findMany(),
       client.gateway.findMany(),
@@ -114,9 +125,10 @@ export class LedgerRepository {
       CAST(SUM("idealMs") AS BIGINT) AS "idealMs", CAST(SUM("deviceGood") AS BIGINT) AS "deviceGood", CAST(SUM("deviceDefect") AS BIGINT) AS "deviceDefect"`;
     const [years, days] = await Promise.all([
       client.$queryRawUnsafe<Array<Record<string, unknown>>>(
-        `SELECT "enterpriseId", SUBSTR("day", 1, 4) AS "year", ${sums} FROM "EnterpriseDay" GROUP BY "enterpriseId", SUBSTR("day", 1, 4)`,
+        `SELECT "enterpriseId", SUBSTR("day", 1, 4) AS "year", ${sums} FROM "EnterpriseDay" WHERE "run" = ${this.mark(1)} GROUP BY "enterpriseId", SUBSTR("day", 1, 4)`,
+        run,
       ),
-      client.$queryRawUnsafe<Array<Record<string, unknown>>>(`SELECT "day", ${sums} FROM "EnterpriseDay" GROUP BY "day"`),
+      client.$queryRawUnsafe<Array<Record<string, unknown>>>(`SELECT "day", ${sums} FROM "EnterpriseDay" WHERE "run" = ${this.mark(1)} GROUP BY "day"`, run),
     ]);
     const cell = (row: Record<string, unknown>) => ({
       salesFen: num(row.salesFen),
@@ -126,6 +138,8 @@ export class LedgerRepository {
       oee: { plannedMs: num(row.plannedMs), runMs: num(row.runMs), idealMs: num(row.idealMs), good: num(row.deviceGood), defective: num(row.deviceDefect) },
     });
     return {
+      run,
+      runs,
       sales: sales.map((r) => ({ day: r.day, channel: r.channel, category: r.category, amountFen: num(r.amountFen), orders: num(r.orders), pieces: num(r.pieces) })),
       production: production.map((r) => ({ day: r.day, category: r.category, good: num(r.good), defective: num(r.defective) })),
       enterpriseYears: years.map((r) => ({ enterpriseId: String(r.enterpriseId), year: Number(r.year), ...cell(r) })),
@@ -142,14 +156,25 @@ export class LedgerRepository {
         online: e.online,
         devices: JSON.parse(e.devicesJson) as DeviceInfo[],
       })),
-      gateways: gateways.map((g) => ({ id: g.id, enterpriseId: g.enterpriseId, lastSeq: num(g.lastSeq), online: g.online, lastSeen: num(g.lastSeen), secretHash: g.secretHash })),
+      gateways: gateways.map((g) => ({ id: g.id, enterpriseId: g.enterpriseId, lastSeq: num(g.lastSeq), online: g.online, lastSeen: num(g.lastSeen), secretHash: g.secretHash, run: g.run })),
     };
   }
 
-  /** One maker's days, for its drill-down history. */
-  async enterpriseDays(enterpriseId: string) {
-    const rows = await this.prisma.client.enterpriseDay.findMany({ where: { enterpriseId }, orderBy: { day: 'asc' } });
-    return rows.map((r) => ({ day: r.day, salesFen: num(r.salesFen), good: num(r.good), defective: num(r.defective), energyWh: num(r.energyWh) }));
+  /** One maker's days in a run, for its drill-down history. */
+  async enterpriseDays(enterpriseId: string, run: string) {
+    const rows = await this.prisma.client.enterpriseDay.findMany({ where: { enterpriseId, run }, orderBy: { day: 'asc' } });
+    return rows.map((r) => ({
+      day: r.day,
+      salesFen: num(r.salesFen),
+      good: num(r.good),
+      defective: num(r.defective),
+      energyWh: num(r.energyWh),
+      oee: { plannedMs: num(r.plannedMs), runMs: num(r.runMs), idealMs: num(r.idealMs), good: num(r.deviceGood), defective: num(r.deviceDefect) },
+    }));
+  }
+
+  private mark(n: number): string {
+    return this.prisma.dialect === 'postgresql' ? `$${n}` : '?';
   }
 
   /** A cheap round trip, for the health check. */

@@ -103,4 +103,5 @@ export class ClusterKpisDto implements ClusterKpisResponse {
   @ApiProperty({ type: () => IngestStatsDto }) ingest!: IngestStatsDto;
   @ApiProperty({ type: () => SimStatusDto, nullable: true, description: "the simulator's last status (sim/status); null if none seen" })
   sim!: SimStatus | null;
+  @ApiProperty({ type: 'string', description: "the simulator run the figures belong to ('' for reports that name none)" }) run?: string;
 }
