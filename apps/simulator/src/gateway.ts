@@ -46,6 +46,8 @@ export interface GatewayOptions {
   transport?: () => Duplex;
   /** Simulated-time faults that need the simulation's speed to become real time. */
   realMsFor?: (simMs: number) => number;
+  /** The simulator run the reports belong to (see replaceModel); none: reports name no run. */
+  run?: string;
 }
 
 interface Unacked {
@@ -79,12 +81,14 @@ export class Gateway {
   private duplicateNext = 0;
   private holdForSwap: Unacked | null = null;
   private swapNext = 0;
+  private run: string | undefined;
   /** Number of connections established, including the first. */
   connects = 0;
 
   constructor(options: GatewayOptions) {
     this.o = options;
     this.model = options.model;
+    this.run = options.run;
     this.address = { cluster: options.cluster, enterprise: options.model.maker.id, gateway: options.model.maker.gatewayId };
     this.clientId = gatewayClientId(this.address);
   }
@@ -195,6 +199,7 @@ export class Gateway {
       ts: this.model.now,
       enterprise: { name: maker.name, town: maker.town, park: maker.park, category: maker.category, digitization: maker.digitization, employees: maker.employees },
       devices: maker.devices.map((d) => (d.line ? { id: d.id, kind: d.kind, line: d.line } : { id: d.id, kind: d.kind })),
+      ...(this.run === undefined ? {} : { run: this.run }),
     });
     this.client?.publish(gatewayTopic(this.address, 'birth'), birth, { qos: 1 });
     const state = encodePayload(statePayloadSchema, { v: SCHEMA_VERSION, seq: this.seq, ts: this.model.now, online: true, reason: 'birth' });
@@ -248,7 +253,7 @@ export class Gateway {
       this.model.advanceTo(until, this.o.maxReportSteps);
       const body = this.model.takeReport();
       if (!body) break;
-      const report: ReportPayload = { v: SCHEMA_VERSION, seq: this.seq + 1, ...body };
+      const report: ReportPayload = { v: SCHEMA_VERSION, seq: this.seq + 1, ...(this.run === undefined ? {} : { run: this.run }), ...body };
       const payload = encodePayload(reportPayloadSchema, report);
       this.seq = report.seq;
       this.o.ledger.record(this.clientId, report);
@@ -279,9 +284,18 @@ export class Gateway {
     if (this.o.onReport) this.o.onReport(JSON.parse(u.payload) as ReportPayload, replay);
   }
 
-  /** Switches to another maker simulation (scenario change); seq and unacked reports carry on. */
-  replaceModel(model: MakerSimulation): void {
+  /**
+   * Switches to another maker simulation (reset, scenario change). seq carries on. With a new run,
+   * reports still unacknowledged are dropped: they belong to a run the trainer discarded, and the
+   * birth that follows (seq = highest issued, run = the new one) tells the server not to wait for them.
+   */
+  replaceModel(model: MakerSimulation, run?: string): void {
     this.model = model;
+    if (run !== undefined && run !== this.run) {
+      this.run = run;
+      this.unacked.length = 0;
+      this.holdForSwap = null;
+    }
     if (this.isConnected) this.publishBirth();
   }
 

@@ -62,6 +62,12 @@ export class Ledger {
     add(this.sum, entry);
   }
 
+  /** Forgets everything: a new run starts, and the server's figures start from zero with it. */
+  reset(): void {
+    this.gateways.clear();
+    Object.assign(this.sum, emptyTotals());
+  }
+
   totals(): LedgerTotals {
     return { ...this.sum };
   }

@@ -27,6 +27,7 @@ import {
   type DeviceRegistry,
   type Scenario,
 } from '@clusterpulse/cluster-model';
+import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import { Gateway, type MqttCredentials } from './gateway';
@@ -69,9 +70,13 @@ export interface SimulationOptions {
   onReport?: (clientId: string, seq: number, replay: boolean) => void;
   /** Opens each MQTT byte stream in memory instead of dialling brokerUrl (see GatewayOptions). */
   transport?: () => Duplex;
+  /** Id of the first run; a fresh one by default. Reset and scenario changes always start a fresh one. */
+  run?: string;
 }
 
 export interface SimulatorStatus {
+  /** The current run: new on start, reset and scenario change; the server keeps figures per run. */
+  run: string;
   scenario: ScenarioId;
   seed: number;
   speed: number;
@@ -105,6 +110,11 @@ export interface SimulationHandle {
 /** How long one report may cover: whole steps, well inside the contracts' limit. */
 const MAX_REPORT_STEPS = Math.min(7 * 24, Math.floor(MAX_INTERVAL_MS / STEP_MS));
 
+/** A run id no earlier run of any simulator process shares. */
+export function newRunId(): string {
+  return `run-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
 function scenarioStart(scenario: Scenario): SimTime {
   return chinaDayStart(scenario.startDay);
 }
@@ -119,6 +129,7 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
   const clusterId = options.cluster ?? DEFAULT_CLUSTER_ID;
   let scenarioId: ScenarioId = options.scenario ?? 'digital-2020';
   let seed = options.seed ?? DEFAULT_SEED;
+  let run = options.run ?? newRunId();
   const makers = options.makers ?? DEFAULT_MAKERS;
   const reportIntervalMs = options.reportIntervalMs ?? 30_000;
   const tickMs = options.tickMs ?? 100;
@@ -155,6 +166,7 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
         },
         realMsFor: (simMs) => Math.max(1000, simMs / clock.speed),
         transport: options.transport,
+        run,
       }),
   );
   const byEnterprise = new Map(gateways.map((g) => [g.address.enterprise, g]));
@@ -204,6 +216,7 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
       if (g.held) held++;
     }
     return {
+      run,
       scenario: scenarioId,
       seed,
       speed: clock.speed,
@@ -235,6 +248,7 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
       paused: s.paused,
       makers: s.makers,
       gatewaysConnected: s.gatewaysConnected,
+      run: s.run,
     };
     control.publish(simTopic(clusterId, 'status'), encodePayload(simStatusSchema, payload), { qos: 1, retain: true });
   }
@@ -272,7 +286,10 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
       cluster = generateCluster({ cluster: clusterId, makers, seed, registry: options.registry });
     }
     const start = scenarioStart(scenario);
-    gateways.forEach((g, i) => g.replaceModel(new MakerSimulation(cluster.makers[i], scenario, cluster.registry, start)));
+    // A new run: the server starts its figures from zero rather than adding these to the old run's days.
+    run = newRunId();
+    ledger.reset();
+    gateways.forEach((g, i) => g.replaceModel(new MakerSimulation(cluster.makers[i], scenario, cluster.registry, start), run));
     clock.set(start);
   }
 
