@@ -1,9 +1,15 @@
 import { encodePayload, gatewayControlSchema, gatewayTopic } from '@clusterpulse/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { AggregationService } from '../aggregation/aggregation.service';
-import { isEmptyBatch } from '../aggregation/ledger';
+import { isEmptyBatch, type FlushBatch } from '../aggregation/ledger';
 import { BrokerService } from '../broker/broker.service';
 import { LedgerRepository } from './ledger.repository';
+
+/** Rows written in the flush's own transaction, told when it committed (cluster mode's commit log). */
+export interface CommitParticipant {
+  statements(batch: FlushBatch): Array<{ sql: string; params: Array<string | number | boolean | null> }>;
+  committed(): void;
+}
 
 export interface FlushStats {
   flushes: number;
@@ -23,6 +29,7 @@ export class FlushService {
   private running: Promise<void> | null = null;
   readonly stats: FlushStats = { flushes: 0, failures: 0, lastDurationMs: 0, lastRows: 0 };
   private readonly durationListeners: Array<(seconds: number) => void> = [];
+  commitLog: CommitParticipant | null = null;
 
   constructor(
     private readonly agg: AggregationService,
@@ -65,7 +72,7 @@ export class FlushService {
     if (isEmptyBatch(pending.batch)) return;
     const started = performance.now();
     try {
-      this.stats.lastRows = await this.ledger.flush(pending.batch);
+      this.stats.lastRows = await this.ledger.flush(pending.batch, this.commitLog?.statements(pending.batch));
     } catch (error) {
       this.stats.failures++;
       this.agg.flushFailed(pending);
@@ -76,6 +83,7 @@ export class FlushService {
     this.stats.flushes++;
     this.stats.lastDurationMs = seconds * 1000;
     for (const l of this.durationListeners) l(seconds);
+    this.commitLog?.committed();
     this.agg.flushCommitted(pending);
     if (!this.broker.listening) return;
     for (const ack of pending.acks) {

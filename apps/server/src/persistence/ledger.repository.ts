@@ -26,7 +26,8 @@ const num = (value: unknown): number => (typeof value === 'bigint' ? Number(valu
 export class LedgerRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async flush(batch: FlushBatch): Promise<number> {
+  /** `extra` statements run last in the same transaction (cluster mode's commit log). */
+  async flush(batch: FlushBatch, extra: Array<{ sql: string; params: Value[] }> = []): Promise<number> {
     const upserts: Upsert[] = [];
     upserts.push({
       table: 'DailySales',
@@ -94,6 +95,7 @@ export class LedgerRepository {
     const statements: Array<{ sql: string; params: Value[] }> = [];
     for (const upsert of upserts) statements.push(...this.statements(upsert));
     if (statements.length === 0) return 0;
+    statements.push(...extra);
     const client = this.prisma.client;
     await client.$transaction(statements.map((s) => client.$executeRawUnsafe(s.sql, ...s.params)));
     return statements.length;
