@@ -138,6 +138,8 @@ export class AggregationService {
    */
   private readonly excursions = new Map<string, Set<string>>();
   private alarmSeq = 0;
+  /** Alarm ids stay unique across restarts: a dashboard that kept an old list must not confuse two. */
+  private readonly alarmPrefix = `a${Date.now().toString(36)}`;
 
   constructor(readonly clusterId: string) {}
 
@@ -512,7 +514,7 @@ export class AggregationService {
   }
 
   private raise(alarm: Omit<AlarmEvent, 'id'>): void {
-    const event: AlarmEvent = { id: `a${++this.alarmSeq}`, ...alarm };
+    const event: AlarmEvent = { id: `${this.alarmPrefix}-${++this.alarmSeq}`, ...alarm };
     for (const listener of this.alarmListeners) {
       try {
         listener(event);

@@ -3,6 +3,7 @@ import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
 import type { Server, WebSocket } from 'ws';
 import { AggregationService } from '../aggregation/aggregation.service';
+import { AlarmStoreService } from '../aggregation/alarm-store.service';
 import { KpiViewService } from '../aggregation/kpi-view.service';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
@@ -29,6 +30,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     private readonly agg: AggregationService,
     private readonly view: KpiViewService,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly alarmStore: AlarmStoreService,
   ) {
     this.pushIntervalMs = config.PUSH_INTERVAL_MS;
   }
@@ -39,6 +41,11 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     this.unsubscribe = this.agg.onAlarm((alarm) => {
       if (this.alarms.length < MAX_ALARMS_PER_PUSH) this.alarms.push(alarm);
       else this.droppedAlarms++;
+    });
+    // Acknowledgements are rare and every screen should see them at once: no throttling needed.
+    this.alarmStore.onAck((ack) => {
+      const frame = JSON.stringify({ event: 'alarm-ack', data: ack } satisfies ServerEvent);
+      for (const socket of this.server?.clients ?? []) if (socket.readyState === socket.OPEN) socket.send(frame);
     });
     this.timer = setInterval(() => this.tick(), this.pushIntervalMs);
   }

@@ -1,0 +1,36 @@
+import { API_PREFIX, ApiRoutes, type AlarmAckResponse, type AlarmListResponse } from '@clusterpulse/contracts';
+import { Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { AlarmStoreService } from '../aggregation/alarm-store.service';
+import { TrainerTokenGuard } from '../trainer/trainer-token.guard';
+import { AlarmAckDto, AlarmListDto } from './dto/alarms.dto';
+import { ApiErrorDto } from './dto/trainer.dto';
+
+const base = ApiRoutes.alarms.slice(API_PREFIX.length + 2);
+
+@ApiTags('alarms')
+@Controller(API_PREFIX)
+export class AlarmsController {
+  constructor(private readonly alarms: AlarmStoreService) {}
+
+  @Get(base)
+  @ApiOkResponse({ type: AlarmListDto, description: 'kept alarms, newest first, with their acknowledgement' })
+  list(): AlarmListResponse {
+    return { alarms: this.alarms.list() };
+  }
+
+  /** Operators acknowledge with the trainer token: an anonymous screen may watch, not clear alarms. */
+  @Post(`${base}/:id/ack`)
+  @HttpCode(HttpStatus.OK)
+  @UseGuards(TrainerTokenGuard)
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: AlarmAckDto, description: 'acknowledged (again: the first acknowledgement stands); every dashboard is told' })
+  @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'no bearer token' })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'wrong token, or TRAINER_TOKEN not set on the server' })
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'no such alarm kept' })
+  acknowledge(@Param('id') id: string): AlarmAckResponse {
+    const alarm = this.alarms.acknowledge(id);
+    if (!alarm) throw new NotFoundException(`no alarm ${id}`);
+    return { alarm };
+  }
+}
