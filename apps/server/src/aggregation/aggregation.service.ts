@@ -1,5 +1,6 @@
 import {
   chinaDay,
+  chinaDayStart,
   chinaYear,
   gatewayClientId,
   readingExcursions,
@@ -127,6 +128,9 @@ export class AggregationService {
   run = '';
   /** Every run seen, current or past, by id: a past run's stragglers are recognised after a restart too. */
   readonly runs = new Map<string, RunInfo>();
+
+  /** Cluster mode: whether this instance writes a maker's rows; the others' are left to their owner. */
+  writeFilter: ((enterpriseId: string) => boolean) | null = null;
 
   private pending = emptyFlushBatch();
   private readonly dirtyGateways = new Set<string>();
@@ -420,9 +424,10 @@ export class AggregationService {
     const batch = this.pending;
     this.pending = emptyFlushBatch();
     const acks: Ack[] = [];
+    const writes = this.writeFilter ?? (() => true);
     for (const id of this.dirtyGateways) {
       const gw = this.gateways.get(id);
-      if (!gw) continue;
+      if (!gw || !writes(gw.enterpriseId)) continue;
       batch.gateways.push({ id, enterpriseId: gw.enterpriseId, lastSeq: gw.lastSeq, online: gw.online, lastSeen: gw.lastSeen, run: gw.run });
       if (gw.lastSeq > gw.ackedSeq || (gw.reAck && gw.lastSeq > 0)) {
         gw.reAck = false;
@@ -433,11 +438,92 @@ export class AggregationService {
     for (const id of this.dirtyEnterprises) {
       const ent = this.enterprises.get(id);
       // Only what describes a device is stored; its latest readings are live-only.
-      if (ent?.described) batch.enterprises.push({ ...ent.info, online: ent.online, devices: [...ent.devices.values()].map(({ id: deviceId, kind, line, state }) => ({ id: deviceId, kind, line, state })) });
+      if (ent?.described && writes(id)) batch.enterprises.push({ ...ent.info, online: ent.online, devices: [...ent.devices.values()].map(({ id: deviceId, kind, line, state }) => ({ id: deviceId, kind, line, state })) });
     }
     this.dirtyGateways.clear();
     this.dirtyEnterprises.clear();
     return { batch, acks };
+  }
+
+  /**
+   * Cluster mode: another instance's committed flush joins the live figures (not this instance's
+   * pending batch: it is stored already). Rows of makers this instance writes itself are skipped,
+   * its own state of them being newer; their figures count, since they were committed elsewhere.
+   */
+  applyCommitted(batch: FlushBatch, mine: (enterpriseId: string) => boolean): void {
+    // The owner of some maker saw a new run first (its report overtook the simulator's status).
+    for (const r of batch.runs) if (this.isNewRun(r.id)) this.startRun(r.id, r.startedTs);
+    const current = (key: string): string | null => {
+      const cut = key.indexOf('|');
+      return key.slice(0, cut) === this.run ? key.slice(cut + 1) : null;
+    };
+    for (const [k, cell] of batch.sales) {
+      const key = current(k);
+      if (key) this.addTo(this.sales, key, cell, emptySales, addSales);
+    }
+    for (const [k, cell] of batch.production) {
+      const key = current(k);
+      if (key) this.addTo(this.production, key, cell, emptyProduction, addProduction);
+    }
+    for (const [k, cell] of batch.enterpriseDays) {
+      const key = current(k);
+      if (!key) continue;
+      const [enterpriseId, day] = key.split('|');
+      this.addTo(this.ensureEnterprise(enterpriseId).years, Number(day.slice(0, 4)), cell, emptyEnterpriseDay, addEnterpriseDay);
+      this.addTo(this.clusterDays, day, cell, emptyEnterpriseDay, addEnterpriseDay);
+      const start = chinaDayStart(day);
+      if (this.dataStart === null || start < this.dataStart) this.dataStart = start;
+    }
+    for (const [name, n] of batch.counters) this.counters.set(name, (this.counters.get(name) ?? 0) + n);
+    for (const row of batch.enterprises) {
+      if (mine(row.id)) continue;
+      const { online, devices, ...info } = row;
+      const ent = this.ensureEnterprise(row.id);
+      ent.info = info;
+      ent.described = true;
+      ent.online = online;
+      ent.devices = new Map(devices.map((d) => [d.id, { ...ent.devices.get(d.id), ...d }]));
+    }
+    for (const row of batch.gateways) {
+      if (mine(row.enterpriseId)) continue;
+      const gw = this.viewGateway(row.id, row.enterpriseId);
+      gw.lastSeq = row.lastSeq;
+      gw.ackedSeq = row.lastSeq;
+      gw.online = row.online;
+      gw.lastSeen = Math.max(gw.lastSeen, row.lastSeen);
+      gw.run = row.run;
+      gw.held.clear();
+      if (row.run === this.run && row.lastSeen > 0) this.asOf = Math.max(this.asOf ?? 0, row.lastSeen);
+    }
+    this.version++;
+  }
+
+  /**
+   * Cluster mode: this instance starts applying the makers `taken` selects; their gateways'
+   * watermarks are the stored ones (whatever an earlier owner applied but did not store is
+   * replayed by the gateways and applied here).
+   */
+  adoptGateways(stored: Array<{ id: string; enterpriseId: string; lastSeq: number }>, taken: (enterpriseId: string) => boolean): void {
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    for (const row of stored) this.viewGateway(row.id, row.enterpriseId);
+    for (const gw of this.gateways.values()) {
+      if (!taken(gw.enterpriseId)) continue;
+      gw.lastSeq = byId.get(gw.id)?.lastSeq ?? 0;
+      gw.ackedSeq = gw.lastSeq;
+      gw.held.clear();
+      gw.reAck = true;
+    }
+  }
+
+  /** A gateway known from another instance's rows: not dirty, this instance does not write it. */
+  private viewGateway(id: string, enterpriseId: string): GatewayState {
+    let gw = this.gateways.get(id);
+    if (!gw) {
+      gw = { id, enterpriseId, lastSeq: 0, ackedSeq: 0, online: false, lastSeen: 0, secretHash: null, held: new Map(), reAck: false, run: '' };
+      this.gateways.set(id, gw);
+      this.ensureEnterprise(enterpriseId);
+    }
+    return gw;
   }
 
   /** The flush committed: its watermarks may now be acknowledged. */
