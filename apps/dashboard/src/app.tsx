@@ -8,6 +8,7 @@ import { useI18n } from './i18n/i18n';
 import type { MessageKey } from './i18n/messages';
 import { AlarmFeed } from './components/alarm-feed';
 import { ConnectionIndicator } from './components/connection-indicator';
+import { SimStatusLine } from './components/sim-status';
 import { ClusterView } from './views/cluster-view';
 import { LeaderboardsView } from './views/leaderboards-view';
 import { OverviewView } from './views/overview-view';
@@ -47,7 +48,9 @@ export function App({ feed, api }: { feed: ClusterFeed; api: ApiClient }) {
   const { t, day } = useI18n();
   const [route, navigate] = useRoute();
   const openAlarms = state.alarms.filter((alarm) => !alarm.acknowledged).length;
-  const alarmFeed = <AlarmFeed alarms={state.alarms} onAcknowledge={(id) => feed.acknowledge(id)} onAcknowledgeAll={() => feed.acknowledgeAll()} />;
+  const acknowledge = (id: string) => void feed.acknowledge(id);
+  const acknowledgeAll = () => void feed.acknowledgeAll();
+  const alarmFeed = <AlarmFeed alarms={state.alarms} onAcknowledge={acknowledge} onAcknowledgeAll={acknowledgeAll} ackError={state.ackError} />;
   return (
     <div className="app">
       <header className="header">
@@ -73,6 +76,7 @@ export function App({ feed, api }: { feed: ClusterFeed; api: ApiClient }) {
         <div className="header__date">
           <span className="figure__label">{t('app.simDate')}</span>
           <span data-testid="sim-date">{state.kpis?.simDate ? day(state.kpis.simDate) : t('none')}</span>
+          <SimStatusLine sim={state.kpis?.sim ?? null} />
         </div>
         <LanguageSwitch />
         <ConnectionIndicator status={state.status} retryInMs={state.retryInMs} />
@@ -83,12 +87,12 @@ export function App({ feed, api }: { feed: ClusterFeed; api: ApiClient }) {
         </div>
       )}
       {route.view === 'overview' && (
-        <OverviewView kpis={state.kpis} history={state.history} alarms={state.alarms} onAcknowledge={(id) => feed.acknowledge(id)} onAcknowledgeAll={() => feed.acknowledgeAll()} />
+        <OverviewView kpis={state.kpis} history={state.history} alarms={state.alarms} onAcknowledge={acknowledge} onAcknowledgeAll={acknowledgeAll} ackError={state.ackError} />
       )}
       {(route.view === 'cluster' || route.view === 'leaders') && <DirectoryViews api={api} route={route} navigate={navigate} />}
       {route.view === 'trainer' && (
         <div className="trainer-layout">
-          <TrainerView api={api} />
+          <TrainerView api={api} sim={state.kpis?.sim ?? null} />
           {alarmFeed}
         </div>
       )}

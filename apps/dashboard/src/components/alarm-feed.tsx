@@ -6,7 +6,20 @@ function simClock(ts: number, locale: string): string {
   return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Shanghai' }).format(ts);
 }
 
-export function AlarmFeed({ alarms, onAcknowledge, onAcknowledgeAll, limit = 30 }: { alarms: AlarmEntry[]; onAcknowledge: (id: string) => void; onAcknowledgeAll: () => void; limit?: number }) {
+export function AlarmFeed({
+  alarms,
+  onAcknowledge,
+  onAcknowledgeAll,
+  ackError = null,
+  limit = 30,
+}: {
+  alarms: AlarmEntry[];
+  onAcknowledge: (id: string) => void;
+  onAcknowledgeAll: () => void;
+  /** 'token' when no operator token is set, else the server's refusal. */
+  ackError?: string | null;
+  limit?: number;
+}) {
   const { t, locale, integer } = useI18n();
   const open = alarms.filter((alarm) => !alarm.acknowledged).length;
   return (
@@ -22,6 +35,11 @@ export function AlarmFeed({ alarms, onAcknowledge, onAcknowledgeAll, limit = 30 
           </button>
         )}
       </h2>
+      {ackError && (
+        <p className="alarms__error" role="alert" data-testid="alarms-ack-error">
+          {ackError === 'token' ? t('alarms.needToken') : t('alarms.ackFailed', { message: ackError })}
+        </p>
+      )}
       {alarms.length === 0 ? (
         <p className="muted">{t('alarms.none')}</p>
       ) : (

@@ -1,4 +1,13 @@
-import { ApiRoutes, type ClusterKpisResponse, type DailyHistoryResponse, type EnterpriseListResponse } from '@clusterpulse/contracts';
+import {
+  ApiRoutes,
+  type AlarmAckResponse,
+  type AlarmListResponse,
+  type ClusterKpisResponse,
+  type DailyHistoryResponse,
+  type EnterpriseDetailResponse,
+  type EnterpriseHistoryResponse,
+  type EnterpriseListResponse,
+} from '@clusterpulse/contracts';
 
 export class ApiError extends Error {
   constructor(
@@ -62,5 +71,21 @@ export class ApiClient {
 
   enterprises(signal?: AbortSignal): Promise<EnterpriseListResponse> {
     return this.get(ApiRoutes.enterprises, signal);
+  }
+
+  enterprise(id: string, signal?: AbortSignal): Promise<EnterpriseDetailResponse> {
+    return this.get(ApiRoutes.enterprise(id), signal);
+  }
+
+  enterpriseHistory(id: string, signal?: AbortSignal): Promise<EnterpriseHistoryResponse> {
+    return this.get(ApiRoutes.enterpriseHistory(id), signal);
+  }
+
+  alarms(signal?: AbortSignal): Promise<AlarmListResponse> {
+    return this.get(ApiRoutes.alarms, signal);
+  }
+
+  acknowledgeAlarm(id: string, token: string): Promise<AlarmAckResponse> {
+    return this.post(ApiRoutes.alarmAck(id), {}, { authorization: `Bearer ${token}` });
   }
 }

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { ApiRoutes, WS_PATH, type ServerEvent } from '@clusterpulse/contracts';
+import { ApiRoutes, WS_PATH, type AlarmEvent, type ServerEvent } from '@clusterpulse/contracts';
 import { alarmFixture, historyFixture, kpisFixture } from '../test/fixtures';
 import { ApiClient } from './api-client';
 import { ClusterFeed } from './cluster-feed';
@@ -21,15 +21,26 @@ class FixtureServer {
   readonly requests: string[] = [];
   kpis = kpisFixture();
   history = historyFixture(10);
+  alarms: AlarmEvent[] = [];
   private http: Server | null = null;
   private ws: WebSocketServer | null = null;
 
   async listen(port = 0): Promise<number> {
     this.http = createServer((req, res) => {
       this.requests.push(req.url ?? '');
-      const body = req.url === ApiRoutes.kpis ? this.kpis : req.url === ApiRoutes.dailyHistory ? { cluster: this.kpis.cluster, days: this.history } : null;
-      res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body ?? { statusCode: 404, error: 'Not Found', message: 'no such route' }));
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const acked = this.alarms.find((a) => req.method === 'POST' && req.url === ApiRoutes.alarmAck(a.id));
+      if (acked) {
+        if (req.headers.authorization !== 'Bearer op-token') return reply(403, { statusCode: 403, error: 'Forbidden', message: 'wrong trainer token' });
+        acked.acknowledgedAt ??= 1234;
+        return reply(200, { alarm: acked });
+      }
+      const body =
+        req.url === ApiRoutes.kpis ? this.kpis : req.url === ApiRoutes.dailyHistory ? { cluster: this.kpis.cluster, days: this.history } : req.url === ApiRoutes.alarms ? { alarms: this.alarms } : null;
+      reply(body ? 200 : 404, body ?? { statusCode: 404, error: 'Not Found', message: 'no such route' });
     });
     this.ws = new WebSocketServer({ server: this.http, path: WS_PATH });
     await new Promise<void>((resolve) => this.http!.listen(port, '127.0.0.1', resolve));
@@ -66,8 +77,9 @@ describe('ClusterFeed', () => {
     await server.close();
   });
 
-  function startFeed(port: number): ClusterFeed {
+  function startFeed(port: number, token = 'op-token'): ClusterFeed {
     const created = new ClusterFeed({
+      token: () => token,
       wsUrl: `ws://127.0.0.1:${port}${WS_PATH}`,
       api: new ApiClient(`http://127.0.0.1:${port}`),
       createSocket: (url) => new WebSocket(url) as unknown as WebSocketLike,
@@ -112,8 +124,58 @@ describe('ClusterFeed', () => {
     await waitFor(() => feed!.getState().alarms.length === 2, 'two alarms');
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(feed.getState().alarms.map((a) => a.id)).toEqual(['a2', 'a1']);
-    feed.acknowledge('a1');
-    expect(feed.getState().alarms.map((a) => a.acknowledged)).toEqual([false, true]);
+  });
+
+  it('acknowledges on the server with the operator token', async () => {
+    server.alarms = [alarmFixture({ id: 'a7' })];
+    const port = await server.listen();
+    feed = startFeed(port);
+    await waitFor(() => feed!.getState().alarms.length === 1, 'the kept alarm');
+    expect(feed.getState().alarms[0].acknowledged).toBe(false);
+    await feed.acknowledge('a7');
+    expect(server.requests).toContain(ApiRoutes.alarmAck('a7'));
+    expect(feed.getState().alarms[0]).toMatchObject({ acknowledged: true, acknowledgedAt: 1234 });
+    expect(feed.getState().ackError).toBeNull();
+  });
+
+  it('says why when the token is missing or refused, and keeps the alarm open', async () => {
+    server.alarms = [alarmFixture({ id: 'a8' })];
+    const port = await server.listen();
+    feed = startFeed(port, '');
+    await waitFor(() => feed!.getState().alarms.length === 1, 'the kept alarm');
+    await feed.acknowledge('a8');
+    expect(feed.getState().ackError).toBe('token');
+    expect(server.requests).not.toContain(ApiRoutes.alarmAck('a8'));
+    feed.stop();
+    feed = startFeed(port, 'wrong');
+    await waitFor(() => feed!.getState().alarms.length === 1, 'the kept alarm again');
+    await feed.acknowledge('a8');
+    expect(feed.getState().ackError).toBe('403 wrong trainer token');
+    expect(feed.getState().alarms[0].acknowledged).toBe(false);
+  });
+
+  it('loads kept alarms with their acknowledgement, and marks one acknowledged on another screen', async () => {
+    server.alarms = [alarmFixture({ id: 'b2' }), alarmFixture({ id: 'b1', acknowledgedAt: 99 })];
+    const port = await server.listen();
+    feed = startFeed(port);
+    await waitFor(() => feed!.getState().alarms.length === 2, 'the kept alarms');
+    expect(feed.getState().alarms.map((a) => [a.id, a.acknowledged])).toEqual([
+      ['b2', false],
+      ['b1', true],
+    ]);
+    server.push({ event: 'alarm-ack', data: { id: 'b2', acknowledgedAt: 100 } });
+    await waitFor(() => feed!.getState().alarms[0].acknowledged, 'the pushed acknowledgement');
+  });
+
+  it('drops the old run’s history at once when a snapshot names a new run', async () => {
+    server.kpis = kpisFixture({ run: 'run-1' });
+    const port = await server.listen();
+    feed = startFeed(port);
+    await waitFor(() => feed!.getState().history.length === 10, 'the first history');
+    server.history = [];
+    server.push({ event: 'kpis', data: kpisFixture({ run: 'run-2', asOf: null, simDate: null }) });
+    await waitFor(() => feed!.getState().kpis?.run === 'run-2', 'the new run');
+    expect(feed.getState().history).toEqual([]);
   });
 
   it('reconnects after a server restart and reloads what it missed', async () => {

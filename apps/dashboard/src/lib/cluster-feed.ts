@@ -1,5 +1,6 @@
 import type { AlarmEvent, ClusterKpisResponse, DailyHistoryPoint, ServerEvent } from '@clusterpulse/contracts';
-import { ApiClient } from './api-client';
+import { ApiClient, ApiError } from './api-client';
+import { readToken } from './operator-token';
 import { LiveConnection, type ConnectionStatus, type WebSocketFactory } from './live-connection';
 
 export interface AlarmEntry extends AlarmEvent {
@@ -15,12 +16,16 @@ export interface ClusterFeedState {
   alarms: AlarmEntry[];
   pushIntervalMs: number | null;
   error: string | null;
+  /** Why the latest acknowledgement did not go through; null when it did. */
+  ackError: string | null;
 }
 
 export interface ClusterFeedOptions {
   wsUrl: string;
   api?: ApiClient;
   createSocket?: WebSocketFactory;
+  /** The operator token for acknowledgements; the one entered in the trainer panel by default. */
+  token?: () => string;
   /** Simulated days pass in seconds during a demo: re-read history at most this often (ms). */
   historyRefreshMs?: number;
   maxAlarms?: number;
@@ -33,7 +38,7 @@ export interface ClusterFeedOptions {
  * reload or a server restart loses nothing), the WebSocket for what happens now.
  */
 export class ClusterFeed {
-  private state: ClusterFeedState = { status: 'connecting', retryInMs: null, kpis: null, history: [], alarms: [], pushIntervalMs: null, error: null };
+  private state: ClusterFeedState = { status: 'connecting', retryInMs: null, kpis: null, history: [], alarms: [], pushIntervalMs: null, error: null, ackError: null };
   private readonly listeners = new Set<() => void>();
   private readonly api: ApiClient;
   private readonly connection: LiveConnection;
@@ -75,17 +80,53 @@ export class ClusterFeed {
     this.historyTimer = null;
   }
 
-  acknowledge(id: string): void {
-    this.update({ alarms: this.state.alarms.map((alarm) => (alarm.id === id ? { ...alarm, acknowledged: true } : alarm)) });
+  /**
+   * Acknowledges on the server, which tells every dashboard (alarm-ack); this page marks it from the
+   * answer at once. Without the operator token nothing is sent and the page says why.
+   */
+  async acknowledge(id: string): Promise<void> {
+    const token = (this.options.token ?? readToken)().trim();
+    if (!token) {
+      this.update({ ackError: 'token' });
+      return;
+    }
+    try {
+      const { alarm } = await this.api.acknowledgeAlarm(id, token);
+      this.markAcknowledged(alarm.id, alarm.acknowledgedAt ?? Date.now());
+      this.update({ ackError: null });
+    } catch (error) {
+      this.update({ ackError: error instanceof ApiError ? `${error.status} ${error.message}` : error instanceof Error ? error.message : String(error) });
+    }
   }
 
-  acknowledgeAll(): void {
-    this.update({ alarms: this.state.alarms.map((alarm) => (alarm.acknowledged ? alarm : { ...alarm, acknowledged: true })) });
+  async acknowledgeAll(): Promise<void> {
+    for (const alarm of this.state.alarms.filter((a) => !a.acknowledged)) {
+      await this.acknowledge(alarm.id);
+      if (this.state.ackError) return;
+    }
   }
 
-  /** Reads the current figures and the whole history; runs on every (re)connect. */
+  /** Reads the current figures, the whole history and the kept alarms; runs on every (re)connect. */
   async reload(): Promise<void> {
-    await Promise.all([this.loadKpis(), this.loadHistory()]);
+    await Promise.all([this.loadKpis(), this.loadHistory(), this.loadAlarms()]);
+  }
+
+  private async loadAlarms(): Promise<void> {
+    try {
+      const { alarms } = await this.api.alarms(this.abort.signal);
+      const known = new Set(alarms.map((a) => a.id));
+      // Alarms pushed while the list was read are newer than it; the server's list is the rest.
+      const pushed = this.state.alarms.filter((a) => !known.has(a.id) && !a.acknowledged);
+      const merged = [...pushed, ...alarms.map((a) => ({ ...a, acknowledged: a.acknowledgedAt !== undefined }))];
+      this.update({ alarms: merged.slice(0, this.options.maxAlarms ?? 200) });
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private markAcknowledged(id: string, acknowledgedAt: number): void {
+    if (!this.state.alarms.some((a) => a.id === id && !a.acknowledged)) return;
+    this.update({ alarms: this.state.alarms.map((a) => (a.id === id ? { ...a, acknowledged: true, acknowledgedAt } : a)) });
   }
 
   private async loadKpis(): Promise<void> {
@@ -119,19 +160,30 @@ export class ClusterFeed {
       case 'hello':
         this.update({ pushIntervalMs: event.data.pushIntervalMs });
         return;
-      case 'kpis':
+      case 'kpis': {
         this.pushedSnapshots++;
+        const previousRun = this.state.kpis?.run;
         this.update({ kpis: event.data });
+        // A new run starts from zero: drop the old run's days now rather than at the next read.
+        if (previousRun !== undefined && event.data.run !== previousRun) {
+          this.update({ history: [] });
+          void this.loadHistory();
+          return;
+        }
         // Today's bar grows with every snapshot and a new day adds one: keep history fresh, but
         // read it at most once per historyRefreshMs however fast the simulation runs.
         if (event.data.asOf !== null) this.scheduleHistory();
         return;
+      }
       case 'alarm': {
         if (this.state.alarms.some((alarm) => alarm.id === event.data.id)) return;
-        const alarms = [{ ...event.data, acknowledged: false }, ...this.state.alarms].slice(0, this.options.maxAlarms ?? 200);
+        const alarms = [{ ...event.data, acknowledged: event.data.acknowledgedAt !== undefined }, ...this.state.alarms].slice(0, this.options.maxAlarms ?? 200);
         this.update({ alarms });
         return;
       }
+      case 'alarm-ack':
+        this.markAcknowledged(event.data.id, event.data.acknowledgedAt);
+        return;
     }
   }
 

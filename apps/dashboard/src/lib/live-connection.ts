@@ -25,7 +25,7 @@ export interface LiveConnectionOptions {
   random?: () => number;
 }
 
-const KNOWN_EVENTS: readonly ServerEventName[] = ['hello', 'kpis', 'alarm'];
+const KNOWN_EVENTS: readonly ServerEventName[] = ['hello', 'kpis', 'alarm', 'alarm-ack'];
 
 /**
  * Exponential backoff with jitter: a restarted server is not stampeded by every dashboard in the

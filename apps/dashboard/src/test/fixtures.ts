@@ -7,6 +7,8 @@ import {
   type AlarmEvent,
   type ClusterKpisResponse,
   type DailyHistoryPoint,
+  type EnterpriseDetailResponse,
+  type EnterpriseHistoryResponse,
   type EnterpriseSummary,
   type ProductCategory,
   type ServerEvent,
@@ -126,4 +128,26 @@ export function tableFetch(routes: Record<string, (init?: RequestInit) => { stat
     } as Response;
   }) as typeof fetch;
   return { impl, calls };
+}
+
+/** A maker's drill-down: a sewing line running, a dye vat holding too hot, a meter without a line. */
+export function makerDetailFixture(i: number): EnterpriseDetailResponse {
+  return {
+    ...makerFixture(i),
+    kwhPer1000Pieces: 512.25,
+    deviceList: [
+      { id: 'sew-1', kind: 'sewing-line', line: 'L1', state: 'running', group: 'running', readings: {}, oee: { availability: 0.9, performance: 0.8, quality: 0.95, oee: 0.684 }, lastTs: Date.UTC(2020, 5, 30, 4) },
+      { id: 'dye-1', kind: 'dye-vat', line: 'L2', state: 'running', group: 'running', readings: { tempC: 99.6, setpointC: 80, toleranceC: 3, holding: 1, batches: 12 }, oee: null, lastTs: Date.UTC(2020, 5, 30, 4) },
+      { id: 'dye-2', kind: 'dye-vat', line: 'L2', state: 'fault', group: 'fault', readings: { tempC: 61.2, setpointC: 60, toleranceC: 3, holding: 1, batches: 3 }, oee: null, lastTs: Date.UTC(2020, 5, 30, 4) },
+      { id: 'meter', kind: 'energy-meter', line: null, state: 'running', group: 'running', readings: {}, oee: null, lastTs: null },
+    ],
+  };
+}
+
+export function makerHistoryFixture(id: string, days = 5): EnterpriseHistoryResponse {
+  return {
+    enterprise: id,
+    run: 'run-1',
+    days: Array.from({ length: days }, (_, k) => ({ day: `2020-06-${String(26 + k).padStart(2, '0')}`, salesFen: 1_000_000 * (k + 1), good: 500 + k, defective: 5, energyWh: 90_000, oee: 0.6 })),
+  };
 }

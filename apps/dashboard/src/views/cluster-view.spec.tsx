@@ -3,13 +3,16 @@ import { ApiRoutes } from '@clusterpulse/contracts';
 import { ApiClient } from '../lib/api-client';
 import { cellOf, layoutCluster, LABEL_HEIGHT } from '../lib/cluster-layout';
 import { I18nProvider } from '../i18n/i18n';
-import { makerFixture, tableFetch } from '../test/fixtures';
+import { makerDetailFixture, makerFixture, makerHistoryFixture, tableFetch } from '../test/fixtures';
 import { ClusterView } from './cluster-view';
 
 const makers = Array.from({ length: 500 }, (_, i) => makerFixture(i));
 
 function renderCluster(selectedId: string | null, onSelect = jest.fn(), locale: 'en' | 'zh-CN' = 'en') {
-  const { impl, calls } = tableFetch({ [ApiRoutes.enterprise(makers[42].id)]: () => ({ status: 200, body: makers[42] }) });
+  const { impl, calls } = tableFetch({
+    [ApiRoutes.enterprise(makers[42].id)]: () => ({ status: 200, body: makerDetailFixture(42) }),
+    [ApiRoutes.enterpriseHistory(makers[42].id)]: () => ({ status: 200, body: makerHistoryFixture(makers[42].id) }),
+  });
   const api = new ApiClient('', impl);
   const view = render(
     <I18nProvider locale={locale}>
@@ -60,10 +63,35 @@ describe('ClusterView', () => {
   it('opens the drill-down of the selected maker with its own figures', async () => {
     const { calls } = renderCluster(makers[42].id);
     await waitFor(() => expect(screen.getByTestId('maker-id')).toHaveTextContent(makers[42].id));
-    expect(calls[0].url).toBe(ApiRoutes.enterprise(makers[42].id));
+    expect(calls.map((c) => c.url)).toEqual(expect.arrayContaining([ApiRoutes.enterprise(makers[42].id), ApiRoutes.enterpriseHistory(makers[42].id)]));
     expect(screen.getByTestId('maker-name')).toHaveTextContent('Maker 42');
     expect(screen.getByTestId('maker-sales')).toHaveTextContent('¥');
     expect(screen.getByTestId('maker-devices-running')).toHaveTextContent('3');
+    expect(screen.getByTestId('maker-energy')).toHaveTextContent('512.3 kWh');
+  });
+
+  it('lists the maker’s lines and devices with state, OEE and readings, flagging an out-of-range dye bath', async () => {
+    renderCluster(makers[42].id);
+    await waitFor(() => expect(screen.getAllByTestId('device-row')).toHaveLength(4));
+    expect(screen.getAllByTestId('device-line').map((l) => l.getAttribute('data-line'))).toEqual(['L1', 'L2', '']);
+    expect(screen.getAllByTestId('device-row').map((r) => [r.getAttribute('data-device-id'), r.getAttribute('data-state')])).toEqual([
+      ['sew-1', 'running'],
+      ['dye-1', 'running'],
+      ['dye-2', 'fault'],
+      ['meter', 'running'],
+    ]);
+    expect(screen.getByTestId('device-oee-sew-1')).toHaveTextContent('68.4%');
+    // 99.6 °C while holding an 80 °C recipe is outside 77..83 °C; 61.2 °C at 60 °C is within its band.
+    expect(screen.getByTestId('reading-dye-1-tempC')).toHaveTextContent('99.6 °C / 80 °C (out of range)');
+    expect(screen.getByTestId('reading-dye-1-tempC')).toHaveAttribute('data-out', 'true');
+    expect(screen.getByTestId('reading-dye-2-tempC')).toHaveAttribute('data-out', 'false');
+  });
+
+  it('draws the maker’s sales and production history', async () => {
+    renderCluster(makers[42].id);
+    await waitFor(() => expect(screen.getByTestId('maker-history')).toHaveAttribute('data-days', '5'));
+    expect(screen.getByTestId('maker-history')).toHaveAttribute('data-sales-fen', String(15_000_000));
+    expect(screen.getByTestId('chart-maker-history')).toBeInTheDocument();
   });
 
   it('colours by OEE on request, with a legend in percent', async () => {

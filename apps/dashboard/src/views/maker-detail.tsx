@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { ApiRoutes, DEVICE_STATE_GROUPS, type EnterpriseSummary } from '@clusterpulse/contracts';
+import { DEVICE_STATE_GROUPS, type EnterpriseDetailResponse, type EnterpriseHistoryResponse } from '@clusterpulse/contracts';
 import type { ApiClient } from '../lib/api-client';
+import { DeviceList, MakerHistoryChart } from '../components/maker-devices';
 import { makerStatus } from '../lib/enterprise-directory';
 import { useI18n } from '../i18n/i18n';
 
@@ -8,17 +9,21 @@ import { useI18n } from '../i18n/i18n';
 export function MakerDetail({ api, id, onClose, refreshMs = 3000 }: { api: ApiClient; id: string; onClose: () => void; refreshMs?: number }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const [maker, setMaker] = useState<EnterpriseSummary | null>(null);
+  const [maker, setMaker] = useState<EnterpriseDetailResponse | null>(null);
+  const [history, setHistory] = useState<EnterpriseHistoryResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | null = null;
     setMaker(null);
+    setHistory(null);
     setError(null);
     const load = async () => {
       try {
-        setMaker(await api.get<EnterpriseSummary>(ApiRoutes.enterprise(id), abort.signal));
+        const [detail, days] = await Promise.all([api.enterprise(id, abort.signal), api.enterpriseHistory(id, abort.signal)]);
+        setMaker(detail);
+        setHistory(days);
         setError(null);
       } catch (e) {
         if (abort.signal.aborted) return;
@@ -90,6 +95,12 @@ export function MakerDetail({ api, id, onClose, refreshMs = 3000 }: { api: ApiCl
                 {maker.oee === null ? t('none') : i18n.percent(maker.oee)}
               </div>
             </div>
+            <div className="figure">
+              <div className="figure__label">{t('maker.energy')}</div>
+              <div className="figure__value" data-testid="maker-energy">
+                {maker.kwhPer1000Pieces === null || maker.kwhPer1000Pieces === undefined ? t('none') : `${i18n.decimal(maker.kwhPer1000Pieces, 1)} kWh`}
+              </div>
+            </div>
           </div>
           <div className="states">
             {DEVICE_STATE_GROUPS.map((group) => (
@@ -101,6 +112,8 @@ export function MakerDetail({ api, id, onClose, refreshMs = 3000 }: { api: ApiCl
               </div>
             ))}
           </div>
+          <DeviceList devices={maker.deviceList ?? []} />
+          {history && <MakerHistoryChart days={history.days} />}
         </>
       )}
     </section>

@@ -15,9 +15,10 @@ export interface OverviewViewProps {
   alarms: AlarmEntry[];
   onAcknowledge: (id: string) => void;
   onAcknowledgeAll: () => void;
+  ackError?: string | null;
 }
 
-export function OverviewView({ kpis, history, alarms, onAcknowledge, onAcknowledgeAll }: OverviewViewProps) {
+export function OverviewView({ kpis, history, alarms, onAcknowledge, onAcknowledgeAll, ackError = null }: OverviewViewProps) {
   const { t } = useI18n();
   if (!kpis) {
     return (
@@ -48,7 +49,7 @@ export function OverviewView({ kpis, history, alarms, onAcknowledge, onAcknowled
         <ChannelSalesPanel channels={kpis.sales.byChannel} />
         <DeviceStatesPanel devices={kpis.devices} enterprises={kpis.enterprises} />
         <IngestHealthPanel ingest={kpis.ingest} />
-        <AlarmFeed alarms={alarms} onAcknowledge={onAcknowledge} onAcknowledgeAll={onAcknowledgeAll} />
+        <AlarmFeed alarms={alarms} onAcknowledge={onAcknowledge} onAcknowledgeAll={onAcknowledgeAll} ackError={ackError} />
       </div>
     </main>
   );

@@ -54,6 +54,35 @@ describe('TrainerView', () => {
   });
 });
 
+describe('TrainerView simulator status', () => {
+  it.each([
+    [true, 'Paused', 'true'],
+    [false, 'Running', 'false'],
+  ])('shows paused=%s with scenario, speed and simulated date', (paused, word, attr) => {
+    const sim = { v: 1 as const, ts: Date.UTC(2020, 4, 20, 2), scenario: 'lockdown-2020' as const, seed: 7, speed: 86_400, paused, makers: 20, gatewaysConnected: 20, run: 'run-x' };
+    render(
+      <I18nProvider locale="en">
+        <TrainerView api={new ApiClient('', tableFetch({}).impl)} sim={sim} />
+      </I18nProvider>,
+    );
+    const line = screen.getByTestId('trainer-sim-status');
+    expect(line).toHaveAttribute('data-paused', attr);
+    expect(screen.getByTestId('trainer-sim-status-state')).toHaveTextContent(word);
+    expect(screen.getByTestId('trainer-sim-status-scenario')).toHaveTextContent('Lockdown shock 2020 and recovery');
+    expect(screen.getByTestId('trainer-sim-status-speed')).toHaveTextContent('× 86,400');
+    expect(screen.getByTestId('trainer-sim-status-date')).toHaveTextContent('2020');
+  });
+
+  it('says when no simulator has reported', () => {
+    render(
+      <I18nProvider locale="en">
+        <TrainerView api={new ApiClient('', tableFetch({}).impl)} />
+      </I18nProvider>,
+    );
+    expect(screen.getByTestId('trainer-sim-status')).toHaveTextContent('no simulator status');
+  });
+});
+
 describe('faultCommand', () => {
   it.each([
     ['breakdown', 'm00042', { v: 1, cmd: 'fault', fault: 'breakdown', enterprise: 'm00042' }],

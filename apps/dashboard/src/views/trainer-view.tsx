@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { ApiRoutes, FAULT_KINDS, SCENARIOS, SCHEMA_VERSION, type FaultKind, type ScenarioId, type SimControl, type TrainerCommandResponse } from '@clusterpulse/contracts';
+import { ApiRoutes, FAULT_KINDS, SCENARIOS, SCHEMA_VERSION, type FaultKind, type ScenarioId, type SimControl, type SimStatus, type TrainerCommandResponse } from '@clusterpulse/contracts';
 import { ApiError, type ApiClient } from '../lib/api-client';
+import { readToken, writeToken } from '../lib/operator-token';
+import { SimStatusLine } from '../components/sim-status';
 import { useI18n } from '../i18n/i18n';
 
-const TOKEN_KEY = 'clusterpulse.trainerToken';
 export const SPEEDS = [1, 60, 3600, 86_400, 604_800] as const;
 
 /** Faults aimed at a park rather than one maker. */
@@ -15,19 +16,11 @@ export function faultCommand(fault: FaultKind, target: string): SimControl {
   return PARK_FAULTS.has(fault) ? { v: SCHEMA_VERSION, cmd: 'fault', fault, park: trimmed } : { v: SCHEMA_VERSION, cmd: 'fault', fault, enterprise: trimmed };
 }
 
-function readToken(): string {
-  try {
-    return window.sessionStorage.getItem(TOKEN_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
-
 /**
  * The trainer's console: every button is one SimControl command, posted with the trainer token.
  * The server checks the token and relays the command to the simulator over the control topic.
  */
-export function TrainerView({ api }: { api: ApiClient }) {
+export function TrainerView({ api, sim = null }: { api: ApiClient; sim?: SimStatus | null }) {
   const i18n = useI18n();
   const { t } = i18n;
   const [token, setToken] = useState(readToken);
@@ -41,11 +34,7 @@ export function TrainerView({ api }: { api: ApiClient }) {
 
   const remember = (value: string) => {
     setToken(value);
-    try {
-      window.sessionStorage.setItem(TOKEN_KEY, value);
-    } catch {
-      // the token then lasts as long as this view
-    }
+    writeToken(value);
   };
 
   const send = async (command: SimControl) => {
@@ -67,6 +56,7 @@ export function TrainerView({ api }: { api: ApiClient }) {
         <h2 id="trainer-title" className="panel__title">
           {t('trainer.title')}
         </h2>
+        <SimStatusLine sim={sim} testId="trainer-sim-status" />
         <label className="field">
           <span>{t('trainer.token')}</span>
           <input type="password" autoComplete="off" value={token} onChange={(e) => remember(e.target.value)} data-testid="trainer-token" />
