@@ -1,7 +1,7 @@
 import { ApiRoutes, SCHEMA_VERSION } from '@clusterpulse/contracts';
 import type { Browser, Page } from 'playwright-core';
 import type { SimulationHandle } from '../../apps/simulator/src/simulation';
-import { launchChromium, saveScreenshot } from './support/chromium';
+import { launchChromium, saveScreenshot, textOf } from './support/chromium';
 import { startSimulator } from './support/simulator';
 import { startServer, type RunningStack } from './support/stack';
 
@@ -49,6 +49,29 @@ describe('trainer panel against a running server and simulator', () => {
     expect(await waitForResult(page, false)).toMatch(/^Refused: 403/);
     expect(simulation.status().paused).toBe(false);
     await saveScreenshot(page, 'trainer-refused');
+    await page.close();
+  });
+
+  it('shows the simulator’s status in the header and the panel, and a pause sent from the panel there', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${stack.baseUrl}/?lang=en#/trainer`);
+    await page.waitForSelector('[data-testid="sim-status"][data-paused="false"]', { timeout: 30_000 });
+    expect(await textOf(page, 'trainer-sim-status-scenario')).toBe('Digitized year 2020 (100 bn run-rate)');
+    expect(await textOf(page, 'trainer-sim-status-state')).toBe('Running');
+    await page.getByTestId('trainer-token').fill(TOKEN);
+    await page.getByTestId('trainer-pause').click();
+    expect(await waitForResult(page, true)).toBe('Accepted: pause');
+    await page.waitForSelector('[data-testid="sim-status"][data-paused="true"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="trainer-sim-status"][data-paused="true"]', { timeout: 30_000 });
+    expect(await textOf(page, 'sim-status-state')).toBe('Paused');
+    expect(simulation.status().paused).toBe(true);
+    await saveScreenshot(page, 'trainer-paused');
+
+    await page.getByTestId('trainer-speed').selectOption('3600');
+    await page.getByTestId('trainer-set-speed').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="sim-status-speed"]')?.textContent === '× 3,600', undefined, { timeout: 30_000 });
+    await page.getByTestId('trainer-resume').click();
+    await page.waitForSelector('[data-testid="sim-status"][data-paused="false"]', { timeout: 30_000 });
     await page.close();
   });
 

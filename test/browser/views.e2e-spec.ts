@@ -5,6 +5,8 @@ import { startServer, type RunningStack } from './support/stack';
 
 jest.setTimeout(120_000);
 
+const TOKEN = 'operator-token-for-browser-tests';
+
 async function waitForText(page: Page, testId: string, expected: string): Promise<void> {
   await page.waitForFunction(([id, text]) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() === text, [testId, expected] as const, { timeout: 30_000 });
 }
@@ -16,7 +18,7 @@ describe('dashboard views against a running server', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    stack = await startServer({ MQTT_ALLOW_ANONYMOUS: 'true' });
+    stack = await startServer({ MQTT_ALLOW_ANONYMOUS: 'true', TRAINER_TOKEN: TOKEN });
     // Three makers with known sales: 1.50 m, 2.50 m and 3.50 m RMB.
     for (const [i, fen] of [150_000_000, 250_000_000, 350_000_000].entries()) {
       const gateway = await TestGateway.connect(stack.mqttPort, `e-view-${i + 1}`);
@@ -76,6 +78,15 @@ describe('dashboard views against a running server', () => {
     const expectedSales = { 'e-view-1': '¥1.50 m', 'e-view-2': '¥2.50 m', 'e-view-3': '¥3.50 m' }[id!];
     await waitForText(page, 'maker-sales', expectedSales!);
     expect(page.url()).toContain(`#/cluster/${id}`);
+    // Its line and device, as the gateway reported them, and its stored day in the history chart.
+    const device = page.locator('[data-testid="device-row"][data-device-id="sew1"]');
+    await device.waitFor({ timeout: 30_000 });
+    expect(await device.getAttribute('data-state')).toBe('running');
+    expect(await page.locator('[data-testid="device-line"]').first().getAttribute('data-line')).toBe('L1');
+    expect(await textOf(page, 'device-oee-sew1')).toMatch(/%$/);
+    const expectedFen = { 'e-view-1': 150_000_000, 'e-view-2': 250_000_000, 'e-view-3': 350_000_000 }[id!];
+    await page.waitForFunction((fen) => document.querySelector('[data-testid="maker-history"]')?.getAttribute('data-sales-fen') === String(fen), expectedFen, { timeout: 30_000 });
+    await page.getByTestId('chart-maker-history').waitFor();
     await saveScreenshot(page, 'cluster-drill-down');
     await page.close();
   });
@@ -94,11 +105,16 @@ describe('dashboard views against a running server', () => {
     await page.close();
   });
 
-  it('raises an alarm in the live feed when a machine faults, and acknowledges it', async () => {
+  it('raises an alarm in the live feed when a machine faults; an acknowledgement on one screen shows on another and survives a reload', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    // The operator entered the token in the trainer panel earlier in this tab.
+    await page.addInitScript((token) => window.sessionStorage.setItem('clusterpulse.trainerToken', token), TOKEN);
     await page.goto(`${stack.baseUrl}/?lang=en`);
     await page.waitForSelector('[data-testid="connection-status"][data-status="live"]');
     await waitForText(page, 'alarms-open', '0 open');
+    const other = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await other.goto(`${stack.baseUrl}/?lang=en`);
+    await other.waitForSelector('[data-testid="connection-status"][data-status="live"]');
     await gateways[1].report(0, 'ecommerce', 'tops', 'fault');
     const alarm = page.getByTestId('alarm-item').first();
     await alarm.waitFor({ timeout: 30_000 });
@@ -107,9 +123,33 @@ describe('dashboard views against a running server', () => {
     await waitForText(page, 'alarms-open', '1 open');
     await waitForText(page, 'devices-fault', '1');
     await saveScreenshot(page, 'alarm-raised');
+    await waitForText(other, 'alarms-open', '1 open');
     await alarm.getByRole('button', { name: 'Acknowledge' }).click();
     await waitForText(page, 'alarms-open', '0 open');
     expect(await alarm.textContent()).toContain('Acknowledged');
+    // The second screen is told by the server, not by the first page.
+    await waitForText(other, 'alarms-open', '0 open');
+    expect(await other.getByTestId('alarm-item').first().textContent()).toContain('Acknowledged');
+    await saveScreenshot(other, 'alarm-acknowledged-elsewhere');
+    await other.reload();
+    await other.waitForSelector('[data-testid="connection-status"][data-status="live"]');
+    await other.getByTestId('alarm-item').first().waitFor();
+    await waitForText(other, 'alarms-open', '0 open');
+    expect(await other.getByTestId('alarm-item').first().textContent()).toContain('Acknowledged');
+    await other.close();
     await page.close();
+  });
+
+  it('keeps an alarm open and says why when the screen has no operator token', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${stack.baseUrl}/?lang=en`);
+    await page.waitForSelector('[data-testid="connection-status"][data-status="live"]');
+    await gateways[2].report(0, 'ecommerce', 'tops', 'fault');
+    const alarm = page.locator('[data-testid="alarm-item"]', { hasText: 'e-view-3' }).first();
+    await alarm.waitFor({ timeout: 30_000 });
+    await alarm.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByTestId('alarms-ack-error').waitFor();
+    expect(await textOf(page, 'alarms-ack-error')).toContain('trainer token');
+    expect(await alarm.textContent()).not.toContain('Acknowledged');
   });
 });
