@@ -1,4 +1,4 @@
-import type { SimTime } from '@clusterpulse/contracts';
+import { DYE_TOLERANCE_C, DYE_VAT_MAX_C, type SimTime } from '@clusterpulse/contracts';
 import type { DeviceFault, DeviceModel, SimDevice, StepContext, StepResult } from '../device-model';
 import type { Rng } from '../prng';
 
@@ -9,9 +9,12 @@ const RECIPES = [
   { name: 'polyester', setpointC: 98, holdSteps: 2 },
 ] as const;
 
-/** Beyond this distance from the set point during the hold, a batch risks an off-shade result. */
-export const DYE_TOLERANCE_C = 3;
+// The tolerance band and the boiling limit are the contracts' (READING_LIMITS), so the server's
+// out-of-range alarms and the vat's off-shade batches follow the same rule.
+export { DYE_TOLERANCE_C };
 const AMBIENT_C = 25;
+/** Controller noise around the set point during the hold (standard deviation). */
+const HOLD_NOISE_C = 0.7;
 
 type Phase = 'ready' | 'heating' | 'holding' | 'cooling';
 
@@ -32,6 +35,8 @@ class DyeVat implements SimDevice {
   private recipe: (typeof RECIPES)[number] = RECIPES[0];
   private holdLeft = 0;
   private tempC = AMBIENT_C;
+  /** Whether the step just simulated was a hold step: its temperature is judged against the band. */
+  private heldThisStep = false;
   private spoiled = false;
   private faultUntil: SimTime = 0;
   private driftUntil: SimTime = 0;
@@ -53,13 +58,14 @@ class DyeVat implements SimDevice {
   }
 
   step(ctx: StepContext): StepResult {
+    this.heldThisStep = false;
     const readings = (): Record<string, number> => {
       const drift = ctx.ts < this.driftUntil ? this.driftC : 0;
       return {
         tempC: Math.round((this.tempC + drift) * 10) / 10,
         setpointC: this.recipe.setpointC,
         toleranceC: DYE_TOLERANCE_C,
-        holding: this.phase === 'holding' ? 1 : 0,
+        holding: this.heldThisStep ? 1 : 0,
         batches: this.batches,
       };
     };
@@ -91,8 +97,14 @@ class DyeVat implements SimDevice {
           this.phase = 'holding';
           this.holdLeft = this.recipe.holdSteps;
         }
+        this.heldThisStep = true;
         const excursion = this.rng.chance(0.04);
-        this.tempC = this.recipe.setpointC + (excursion ? this.rng.uniform(DYE_TOLERANCE_C + 1, DYE_TOLERANCE_C + 7) : this.rng.normal(0, 0.7));
+        const size = excursion ? this.rng.uniform(DYE_TOLERANCE_C + 1, DYE_TOLERANCE_C + 7) : 0;
+        // An open vat at atmospheric pressure cannot overshoot past boiling: near it, the controller
+        // errs by losing heat (steam supply dips) instead. Noise of a good hold is clamped likewise.
+        const overshootRoom = DYE_VAT_MAX_C - this.recipe.setpointC;
+        const deviation = excursion ? (size <= overshootRoom ? size : -size) : this.rng.normal(0, HOLD_NOISE_C);
+        this.tempC = Math.min(DYE_VAT_MAX_C, this.recipe.setpointC + deviation);
         if (Math.abs(this.tempC - this.recipe.setpointC) > DYE_TOLERANCE_C) this.spoiled = true;
         this.holdLeft--;
         if (this.holdLeft <= 0) this.phase = 'cooling';
