@@ -4,6 +4,7 @@ import { AccessModule } from './access/access.module';
 import { AggregationModule } from './aggregation/aggregation.module';
 import { ApiModule } from './api/api.module';
 import { BrokerModule } from './broker/broker.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { AppConfigModule } from './config/app-config.module';
 import type { AppConfig } from './config/config.schema';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -31,6 +32,7 @@ export class AppModule {
         BrokerModule,
         AggregationModule,
         PersistenceModule,
+        ClusterModule,
         IngestModule,
         AccessModule,
         ApiModule,

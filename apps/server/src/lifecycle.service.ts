@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { BrokerService } from './broker/broker.service';
+import { ClusterService } from './cluster/cluster.service';
 import { APP_CONFIG } from './config/app-config.module';
 import type { AppConfig } from './config/config.schema';
 import { FlushService } from './persistence/flush.service';
@@ -19,12 +20,16 @@ export class LifecycleService implements OnApplicationBootstrap, BeforeApplicati
     private readonly prisma: PrismaService,
     private readonly flush: FlushService,
     private readonly broker: BrokerService,
+    private readonly cluster: ClusterService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.prisma.connect();
-    await this.flush.restore();
+    if (this.cluster.enabled) await this.cluster.restore();
+    else await this.flush.restore();
     this.flush.start(this.config.FLUSH_INTERVAL_MS);
+    // In cluster mode: join and take this instance's slots before the first gateway connects here.
+    await this.cluster.start();
     await this.broker.listen(this.config.MQTT_PORT);
   }
 
@@ -33,5 +38,7 @@ export class LifecycleService implements OnApplicationBootstrap, BeforeApplicati
     await this.broker.close();
     this.flush.stop();
     await this.flush.flush();
+    // After the final flush: the slots are handed over with everything applied here durable.
+    await this.cluster.stop();
   }
 }

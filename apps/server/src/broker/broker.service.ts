@@ -1,6 +1,9 @@
 import * as net from 'node:net';
-import { Injectable, Logger } from '@nestjs/common';
-import { Aedes } from 'aedes';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Aedes, type AedesOptions, type AedesPublishPacket, type Client } from 'aedes';
+import { Redis } from 'ioredis';
+import { APP_CONFIG } from '../config/app-config.module';
+import type { AppConfig } from '../config/config.schema';
 
 /** The error a taken port turns into: names the variable to change, since 1883 is often Mosquitto's. */
 export class PortInUseError extends Error {
@@ -21,8 +24,11 @@ export class BrokerService {
   private server: net.Server | null = null;
   private boundPort: number | null = null;
 
-  constructor() {
-    this.aedes = new Aedes({
+  /** Closed with the broker: aedes closes its emitter but leaves the persistence to its owner. */
+  private persistenceClose: (() => Promise<void>) | null = null;
+
+  constructor(@Optional() @Inject(APP_CONFIG) config?: AppConfig) {
+    const options: AedesOptions = {
       // No cap on messages in flight inside the emitter. With a cap (aedes' default is 100), slow
       // deliveries fill the slots, later messages queue, and the queue drains by synchronous
       // recursion that overflows the stack under load. In-flight work stays bounded without it:
@@ -35,7 +41,45 @@ export class BrokerService {
       // Gateways publish 6-level topics; nothing legitimate needs more.
       maxTopicLevels: 16,
       heartbeatInterval: 60_000,
-    });
+    };
+    if (config?.CLUSTER_MODE === 'redis') Object.assign(options, this.clusteredOptions(config));
+    this.aedes = new Aedes(options);
+  }
+
+  /**
+   * Brokers of several instances become one: every publication goes through Redis pub/sub
+   * (mqemitter-redis), so a subscriber on any instance gets it, and subscriptions, retained
+   * messages and last wills live in Redis (aedes-persistence-redis). Aedes' own broker heartbeat
+   * then tells the survivors when an instance died, and they publish its clients' last wills.
+   */
+  private clusteredOptions(config: AppConfig): Partial<AedesOptions> {
+    // CommonJS packages, required here so the default mode never loads them.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mqemitterRedis = require('mqemitter-redis') as (opts: { subConn: Redis; pubConn: Redis; concurrency: number }) => {
+      state: { on(event: 'error', listener: (error: Error) => void): void };
+    };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const persistenceRedis = require('aedes-persistence-redis') as (opts: { conn: Redis }) => { destroy(cb: () => void): void };
+    const conn = new Redis(config.REDIS_URL);
+    const persistence = persistenceRedis({ conn });
+    this.persistenceClose = async () => {
+      // Its destroy first unsubscribes from the emitter aedes has closed by then, which never
+      // answers: give it a moment, then drop the connection regardless.
+      await Promise.race([new Promise<void>((resolve) => persistence.destroy(() => resolve())), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
+      conn.disconnect();
+    };
+    // A subscriber connection must not run ioredis' ready check: its INFO can reach Redis after
+    // the first PSUBSCRIBE and is refused there, which ends the connection (seen at start).
+    const mq = mqemitterRedis({ subConn: new Redis(config.REDIS_URL, { enableReadyCheck: false }), pubConn: new Redis(config.REDIS_URL), concurrency: 0 });
+    // Connection trouble is retried by ioredis; unheard, the emitter's error event would end the process.
+    mq.state.on('error', (error) => this.logger.warn(`Redis emitter: ${error.message}`));
+    return {
+      // The same reason as concurrency above: the emitter aedes would build has no cap either.
+      mq,
+      persistence,
+      // Survivors publish a dead instance's last wills after three missed beats: keep that short.
+      heartbeatInterval: Math.max(1000, Math.floor(config.CLUSTER_LEASE_MS / 2)),
+    };
   }
 
   get port(): number | null {
@@ -68,6 +112,19 @@ export class BrokerService {
     return this.server?.listening ?? false;
   }
 
+  /**
+   * Every publication of the broker passes through its emitter; in cluster mode that is Redis, so
+   * a listener here hears what was published on any instance. (Aedes' typings omit it.)
+   */
+  onEmitted(filter: string, listener: (packet: AedesPublishPacket, done: () => void) => void): void {
+    (this.aedes as unknown as { mq: { on(topic: string, listener: (packet: AedesPublishPacket, done: () => void) => void): void } }).mq.on(filter, listener);
+  }
+
+  /** Clients connected to this instance, by client id. (Aedes' typings omit the map.) */
+  localClients(): Record<string, Client> {
+    return (this.aedes as unknown as { clients: Record<string, Client> }).clients;
+  }
+
   get connectedClients(): number {
     return this.aedes.connectedClients;
   }
@@ -93,5 +150,8 @@ export class BrokerService {
       // close() above stopped new connections; aedes closed the live ones.
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
     }
+    const closePersistence = this.persistenceClose;
+    this.persistenceClose = null;
+    if (closePersistence) await closePersistence();
   }
 }

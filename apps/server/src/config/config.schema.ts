@@ -24,6 +24,16 @@ export const CONFIG_DEFAULTS = {
   DASHBOARD_DIR: DEFAULT_DASHBOARD_DIR,
   /** Empty: trainer commands are refused (403) until an operator sets a token. */
   TRAINER_TOKEN: '',
+  /** off: one self-contained instance. redis: one of several instances sharing Redis and PostgreSQL (docs/SCALING.md). */
+  CLUSTER_MODE: 'off',
+  /** Redis of the cluster mode; its database number (the path) keeps the broker state of separate clusters apart. */
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  /** Empty: host name and process id, unique per process. */
+  INSTANCE_ID: '',
+  /** Partitions of the makers; each is owned by one live instance at a time. Same value on every instance. */
+  CLUSTER_SLOTS: '64',
+  /** How long an instance's membership and slot leases outlive its last heartbeat (a quarter of it). */
+  CLUSTER_LEASE_MS: '10000',
 } as const;
 
 /** A bearer token shorter than this is too easy to guess for a panel that can stop the demo. */
@@ -59,6 +69,19 @@ export const configSchema = z.object({
     .min(MIN_TRAINER_TOKEN_LENGTH, `must be at least ${MIN_TRAINER_TOKEN_LENGTH} characters`)
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it travels in an Authorization header)')
     .optional(),
+  CLUSTER_MODE: z.enum(['off', 'redis']).default('off'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^/]+(\/\d{1,2})?$/, 'expected redis://host:port or redis://host:port/<db number>')
+    .default(CONFIG_DEFAULTS.REDIS_URL),
+  INSTANCE_ID: z.string().regex(ID_PATTERN, 'expected an id of 1-64 letters, digits, _ or -').optional(),
+  CLUSTER_SLOTS: z.coerce.number().int().min(1).max(4096).default(Number(CONFIG_DEFAULTS.CLUSTER_SLOTS)),
+  CLUSTER_LEASE_MS: z.coerce.number().int().min(400).max(600_000).default(Number(CONFIG_DEFAULTS.CLUSTER_LEASE_MS)),
+}).superRefine((config, ctx) => {
+  // Instances share their figures and watermarks through the database: a SQLite file is one machine's.
+  if (config.CLUSTER_MODE === 'redis' && !/^postgres(ql)?:\/\//.test(config.DATABASE_URL)) {
+    ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'CLUSTER_MODE=redis needs a shared PostgreSQL database (postgresql://...)' });
+  }
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

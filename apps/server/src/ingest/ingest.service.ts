@@ -1,8 +1,9 @@
-import { parseTopic, type GatewayTopicKind, type RejectReason } from '@clusterpulse/contracts';
+import { clusterFilter, parseTopic, type GatewayTopicKind, type RejectReason } from '@clusterpulse/contracts';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AedesPublishPacket, Client } from 'aedes';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { BrokerService } from '../broker/broker.service';
+import { ClusterService } from '../cluster/cluster.service';
 import { handleBirth } from './handlers/birth.handler';
 import type { HandlerResult, MessageHandler } from './handlers/handler';
 import { handleReport } from './handlers/report.handler';
@@ -38,6 +39,7 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly broker: BrokerService,
     private readonly agg: AggregationService,
+    private readonly cluster: ClusterService,
   ) {}
 
   observe(observer: IngestObserver): void {
@@ -46,19 +48,49 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     const aedes = this.broker.aedes;
-    aedes.published = (packet: AedesPublishPacket, client: Client | null, done: (error?: Error | null) => void) => {
-      try {
-        this.ingest(packet.topic, packet.payload as Buffer, client);
-      } catch (error) {
-        // A bug here must cost one message, never the process.
-        this.logger.error(`ingest failed on ${packet.topic}: ${(error as Error).stack ?? String(error)}`);
-      }
-      done();
-    };
-    aedes.on('clientReady', (client: Client) => this.agg.connectionChanged(client.id, true));
-    aedes.on('clientDisconnect', (client: Client) => this.agg.connectionChanged(client.id, false));
+    if (this.cluster.enabled) {
+      this.ingestThroughCluster();
+    } else {
+      aedes.published = (packet: AedesPublishPacket, client: Client | null, done: (error?: Error | null) => void) => {
+        this.safely(packet, client);
+        done();
+      };
+      aedes.on('clientReady', (client: Client) => this.agg.connectionChanged(client.id, true));
+      aedes.on('clientDisconnect', (client: Client) => this.agg.connectionChanged(client.id, false));
+    }
     this.logTimer = setInterval(() => this.logRejects(), REJECT_LOG_INTERVAL_MS);
     this.logTimer.unref();
+  }
+
+  /**
+   * Cluster mode: a gateway may publish on any instance, so the cluster's messages are taken from
+   * the shared emitter (every instance receives every one through Redis) and each instance keeps
+   * only the makers whose slot it applies. The local hook still counts what never reaches the
+   * emitter's filter (foreign topics, other clusters), once, where it was published. Connection
+   * events are per instance and say nothing cluster-wide: birth, state and last will carry it.
+   */
+  private ingestThroughCluster(): void {
+    const aedes = this.broker.aedes;
+    const filter = clusterFilter(this.agg.clusterId);
+    aedes.published = (packet: AedesPublishPacket, client: Client | null, done: (error?: Error | null) => void) => {
+      if (parseTopic(packet.topic)?.cluster !== this.agg.clusterId) this.safely(packet, client);
+      done();
+    };
+    this.broker.onEmitted(filter, (packet, done) => {
+      const parsed = parseTopic(packet.topic);
+      // sim/status is shown by every instance; a gateway's messages go to its maker's owner.
+      if (parsed && (parsed.scope === 'sim' ? true : this.cluster.applies(parsed.enterprise))) this.safely(packet, null, true);
+      done();
+    });
+  }
+
+  private safely(packet: AedesPublishPacket, client: Client | null, shared = false): void {
+    try {
+      this.ingest(packet.topic, packet.payload as Buffer, client, shared);
+    } catch (error) {
+      // A bug here must cost one message, never the process.
+      this.logger.error(`ingest failed on ${packet.topic}: ${(error as Error).stack ?? String(error)}`);
+    }
   }
 
   onModuleDestroy(): void {
@@ -66,8 +98,11 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     this.logRejects();
   }
 
-  /** Handles one published message; `client` is null for the broker's own (last wills, acks). */
-  ingest(topic: string, payload: Buffer, client: Client | null): void {
+  /**
+   * Handles one published message; `client` is null for the broker's own (last wills, acks).
+   * `shared`: taken from the cluster's emitter, where every instance sees it and the sender is unknown.
+   */
+  ingest(topic: string, payload: Buffer, client: Client | null, shared = false): void {
     if (topic.startsWith('$SYS/')) return;
     const parsed = parseTopic(topic);
     if (!parsed) {
@@ -82,7 +117,8 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
       // sim/control carries trainer commands to the simulator: not ours to read.
       if (parsed.kind !== 'status') return;
       const result = handleSimStatus(this.agg, payload);
-      if (!result.ok) this.reject(result.reason, `${topic}: ${result.message}`);
+      // Every instance reads a shared status: the owner of the 'sim' slot alone counts a bad one.
+      if (!result.ok && (!shared || this.cluster.applies(parsed.kind))) this.reject(result.reason, `${topic}: ${result.message}`);
       return;
     }
     const handler = HANDLERS[parsed.kind];

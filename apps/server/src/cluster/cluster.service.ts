@@ -1,0 +1,309 @@
+import * as os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { parseGatewayClientId } from '@clusterpulse/contracts';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { AggregationService } from '../aggregation/aggregation.service';
+import { BrokerService } from '../broker/broker.service';
+import { APP_CONFIG } from '../config/app-config.module';
+import type { AppConfig } from '../config/config.schema';
+import { FlushService } from '../persistence/flush.service';
+import { LedgerRepository } from '../persistence/ledger.repository';
+import { CommitLogRepository } from './commit-log.repository';
+import { slotOf, slotsOwnedBy } from './rendezvous';
+
+/** Commit-log rows older than this are pruned; a live instance reads them within a second or two. */
+const COMMIT_RETENTION_MS = 15 * 60_000;
+const PRUNE_INTERVAL_MS = 60_000;
+/** Polls of the commit log that may find the same hole before it is reported (rows overtaken by a later `at`). */
+const GAP_REPORT_AFTER_POLLS = 20;
+
+/** Releases a lease only if this process still holds it (a lease that expired may be someone else's). */
+const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+/** Extends every lease of the list this process holds; returns the indexes of the ones it lost. */
+const RENEW_SCRIPT = `local lost = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('get', key) == ARGV[1] then redis.call('pexpire', key, ARGV[2]) else table.insert(lost, i - 1) end
+end
+return lost`;
+
+export interface ClusterStatus {
+  mode: 'off' | 'redis';
+  instance: string;
+  members: string[];
+  activeSlots: number;
+  slots: number;
+}
+
+/**
+ * Cluster mode (CLUSTER_MODE=redis). Instances find each other through Redis (a membership key
+ * per process, renewed every quarter lease); makers are split into CLUSTER_SLOTS slots and each
+ * slot belongs to the live member that wins it by rendezvous hashing. An instance applies a
+ * maker's reports only while it holds the slot's lease in Redis and has loaded the slot's
+ * watermarks from PostgreSQL after taking it; it gives a slot up by closing the gate, flushing,
+ * and only then deleting the lease, so two instances never apply the same gateway's reports.
+ * A dead instance's leases simply expire. After taking a slot the instance asks every instance to
+ * drop that slot's gateway connections: the gateways reconnect, announce themselves and replay
+ * whatever is not acknowledged, which the new owner applies from the stored watermark on.
+ *
+ * Figures of the other instances arrive through the commit log (CommitLogRepository), so every
+ * instance's REST API and dashboard show the whole cluster.
+ */
+@Injectable()
+export class ClusterService {
+  private readonly logger = new Logger(ClusterService.name);
+  readonly enabled: boolean;
+  /** This process: the instance id plus a per-start suffix, so a restarted instance never inherits its predecessor's leases. */
+  readonly source: string;
+  private readonly slots: number;
+  private readonly leaseMs: number;
+  private readonly prefix: string;
+  private redis: Redis | null = null;
+  private subscriber: Redis | null = null;
+  private members: string[] = [];
+  /** Slots whose lease this process holds (applying or handing over). */
+  private readonly held = new Set<number>();
+  /** Slots whose reports this process applies. */
+  private readonly active = new Set<number>();
+  /** Last commit number applied per other source. */
+  private seen = new Map<string, number>();
+  private nextCommit = 1;
+  private readonly gapPolls = new Map<string, number>();
+  private timers: NodeJS.Timeout[] = [];
+  private rebalancing: Promise<void> | null = null;
+  private polling: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly agg: AggregationService,
+    private readonly flush: FlushService,
+    private readonly broker: BrokerService,
+    private readonly ledger: LedgerRepository,
+    private readonly commits: CommitLogRepository,
+  ) {
+    this.enabled = config.CLUSTER_MODE === 'redis';
+    const instance = config.INSTANCE_ID ?? `${os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}`;
+    this.source = `${instance}/${randomBytes(4).toString('hex')}`;
+    this.slots = config.CLUSTER_SLOTS;
+    this.leaseMs = config.CLUSTER_LEASE_MS;
+    this.prefix = `clusterpulse:${config.CLUSTER_ID}`;
+  }
+
+  /** Whether this process applies the maker's messages now (always, outside cluster mode). */
+  applies(enterpriseId: string): boolean {
+    return !this.enabled || this.active.has(slotOf(enterpriseId, this.slots));
+  }
+
+  /** Whether this process may write the maker's rows: while it holds the slot, including while handing it over. */
+  writes(enterpriseId: string): boolean {
+    return !this.enabled || this.held.has(slotOf(enterpriseId, this.slots));
+  }
+
+  status(): ClusterStatus {
+    return { mode: this.enabled ? 'redis' : 'off', instance: this.source, members: [...this.members], activeSlots: this.active.size, slots: this.slots };
+  }
+
+  /**
+   * Cluster mode's replacement for the plain restore: the state is read while no instance can
+   * commit, so it holds exactly the commits counted in `seen`, and the commit log carries on
+   * from there without a gap or an overlap.
+   */
+  async restore(): Promise<void> {
+    await this.commits.ensureTable();
+    const { value: state, seen } = await this.commits.snapshot(() => this.ledger.load());
+    this.agg.restore(state);
+    this.seen = seen;
+    this.agg.writeFilter = (enterpriseId) => this.writes(enterpriseId);
+    this.flush.commitLog = {
+      statements: (batch) => this.commits.statements(this.source, this.nextCommit, batch),
+      committed: () => {
+        this.nextCommit++;
+      },
+    };
+    this.logger.log(`restored ${state.gateways.length} gateways as ${this.source}; commit log at ${seen.size} sources`);
+  }
+
+  /** Joins the cluster and takes the slots this process wins; call before the broker listens. */
+  async start(): Promise<void> {
+    if (!this.enabled) return;
+    this.redis = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: 2 });
+    // No ready check on a subscriber connection (see BrokerService).
+    this.subscriber = new Redis(this.config.REDIS_URL, { enableReadyCheck: false });
+    await this.subscriber.subscribe(this.kickChannel);
+    this.subscriber.on('message', (_channel: string, message: string) => this.dropConnections(message));
+    await this.rebalance();
+    const beat = Math.max(100, Math.floor(this.leaseMs / 4));
+    this.timers.push(setInterval(() => void this.rebalance(), beat));
+    this.timers.push(setInterval(() => void this.poll(), Math.min(500, this.config.FLUSH_INTERVAL_MS)));
+    this.timers.push(setInterval(() => void this.commits.prune(COMMIT_RETENTION_MS).catch(() => undefined), PRUNE_INTERVAL_MS));
+    for (const t of this.timers) t.unref();
+  }
+
+  /**
+   * Leaves the cluster after the final flush: leases are deleted rather than left to expire, so
+   * the others take the slots at their next beat.
+   */
+  async stop(): Promise<void> {
+    if (!this.enabled || this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.rebalancing;
+    await this.polling;
+    this.active.clear();
+    const redis = this.redis;
+    if (redis) {
+      await Promise.all([...this.held].map((slot) => redis.eval(RELEASE_SCRIPT, 1, this.slotKey(slot), this.source))).catch(() => undefined);
+      await redis.del(this.memberKey(this.source)).catch(() => undefined);
+      await redis.quit().catch(() => undefined);
+    }
+    this.held.clear();
+    await this.subscriber?.quit().catch(() => undefined);
+    this.redis = null;
+    this.subscriber = null;
+  }
+
+  /** Applies the other instances' commits not applied yet. Serialised; never throws. */
+  poll(): Promise<void> {
+    if (this.polling) return this.polling;
+    this.polling = this.pollOnce()
+      .catch((error: Error) => this.logger.warn(`commit log poll failed: ${error.message}`))
+      .finally(() => {
+        this.polling = null;
+      });
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
+    for (;;) {
+      const rows = await this.commits.after(this.source, this.seen);
+      const blocked = new Set<string>();
+      for (const row of rows) {
+        const expected = (this.seen.get(row.source) ?? 0) + 1;
+        if (blocked.has(row.source) || row.n !== expected) {
+          // A later commit overtook an earlier one in the `at` order: wait for the earlier.
+          if (!blocked.has(row.source)) this.noteGap(row.source, expected, row.n);
+          blocked.add(row.source);
+          continue;
+        }
+        this.agg.applyCommitted(row.batch, (enterpriseId) => this.writes(enterpriseId));
+        this.seen.set(row.source, row.n);
+        this.gapPolls.delete(row.source);
+      }
+      if (rows.length < 200 || blocked.size > 0) return;
+    }
+  }
+
+  private noteGap(source: string, expected: number, found: number): void {
+    const polls = (this.gapPolls.get(source) ?? 0) + 1;
+    this.gapPolls.set(source, polls);
+    if (polls === GAP_REPORT_AFTER_POLLS) {
+      this.logger.error(`commit log of ${source} jumps from ${expected - 1} to ${found}: its figures in between are missing from this instance's view until it restarts`);
+    }
+  }
+
+  private get kickChannel(): string {
+    return `${this.prefix}:kick`;
+  }
+
+  private memberKey(member: string): string {
+    return `${this.prefix}:member:${member}`;
+  }
+
+  private slotKey(slot: number): string {
+    return `${this.prefix}:slot:${slot}`;
+  }
+
+  /** One membership round. Serialised; never throws (a failed round is retried at the next beat). */
+  rebalance(): Promise<void> {
+    if (this.rebalancing) return this.rebalancing;
+    this.rebalancing = this.rebalanceOnce()
+      .catch((error: Error) => this.logger.warn(`cluster round failed: ${error.message}`))
+      .finally(() => {
+        this.rebalancing = null;
+      });
+    return this.rebalancing;
+  }
+
+  private async rebalanceOnce(): Promise<void> {
+    const redis = this.redis;
+    if (!redis || this.stopped) return;
+    await redis.set(this.memberKey(this.source), String(Date.now()), 'PX', this.leaseMs);
+    const members = new Set<string>([this.source]);
+    for await (const keys of redis.scanStream({ match: this.memberKey('*'), count: 100 }) as AsyncIterable<string[]>) {
+      for (const key of keys) members.add(key.slice(this.memberKey('').length));
+    }
+    const sorted = [...members].sort();
+    if (sorted.join(' ') !== this.members.join(' ')) this.logger.log(`cluster members: ${sorted.join(', ')}`);
+    this.members = sorted;
+    const wanted = slotsOwnedBy(this.source, sorted, this.slots);
+
+    // Keep what is held; a lease found in other hands means this process stalled past its lease.
+    const heldList = [...this.held];
+    if (heldList.length > 0) {
+      const lost = (await redis.eval(RENEW_SCRIPT, heldList.length, ...heldList.map((s) => this.slotKey(s)), this.source, String(this.leaseMs))) as number[];
+      for (const i of lost) {
+        const slot = heldList[i];
+        this.logger.error(`lease of slot ${slot} was lost (this process stalled longer than CLUSTER_LEASE_MS); no longer applying it`);
+        this.active.delete(slot);
+        this.held.delete(slot);
+      }
+    }
+
+    // Hand over: close the gate, make everything applied durable, then let go.
+    const leaving = [...this.held].filter((slot) => !wanted.has(slot));
+    if (leaving.length > 0) {
+      for (const slot of leaving) this.active.delete(slot);
+      const failures = this.flush.stats.failures;
+      await this.flush.flush();
+      if (this.flush.stats.failures === failures) {
+        await Promise.all(leaving.map((slot) => redis.eval(RELEASE_SCRIPT, 1, this.slotKey(slot), this.source)));
+        for (const slot of leaving) this.held.delete(slot);
+        this.logger.log(`handed over ${leaving.length} slots`);
+      }
+    }
+
+    // Take over: the lease first, then the stored watermarks, then open the gate.
+    const taken: number[] = [];
+    for (const slot of wanted) {
+      if (this.held.has(slot)) continue;
+      const ok = await redis.set(this.slotKey(slot), this.source, 'PX', this.leaseMs, 'NX');
+      if (ok === 'OK') {
+        this.held.add(slot);
+        taken.push(slot);
+      }
+    }
+    if (taken.length === 0) return;
+    const takenSet = new Set(taken);
+    const makers = [...this.agg.enterprises.keys()].filter((id) => takenSet.has(slotOf(id, this.slots)));
+    const rows = await this.commits.watermarks(makers);
+    this.agg.adoptGateways(rows, (enterpriseId) => takenSet.has(slotOf(enterpriseId, this.slots)));
+    for (const slot of taken) this.active.add(slot);
+    this.logger.log(`took over ${taken.length} slots (${this.active.size}/${this.slots} applied here)`);
+    // Gateways of these slots may have published while no one applied them: make them replay.
+    await redis.publish(this.kickChannel, JSON.stringify({ slots: taken, by: this.source }));
+  }
+
+  /** Drops this instance's connections of gateways in the given slots; they reconnect and replay. */
+  private dropConnections(message: string): void {
+    let slots: Set<number>;
+    try {
+      slots = new Set((JSON.parse(message) as { slots: number[] }).slots);
+    } catch {
+      return;
+    }
+    const clients = this.broker.localClients() as unknown as Record<string, { close(cb?: () => void): void; _disconnected?: boolean }>;
+    let dropped = 0;
+    for (const [clientId, client] of Object.entries(clients)) {
+      const address = parseGatewayClientId(clientId);
+      if (!address || !slots.has(slotOf(address.enterprise, this.slots))) continue;
+      // A handover is not an outage: close as if the gateway had sent DISCONNECT, so aedes drops
+      // its last will instead of publishing it (the gateway is back within a reconnect period).
+      client._disconnected = true;
+      client.close();
+      dropped++;
+    }
+    if (dropped > 0) this.logger.log(`dropped ${dropped} gateway connections of slots taken over, so they replay`);
+  }
+}

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { Client as PgClient } from 'pg';
+import type { FlushBatch } from '../aggregation/ledger';
+import { PrismaService } from '../persistence/prisma.service';
+import { fnv1a } from './rendezvous';
+
+/** One statement run inside a flush transaction (PostgreSQL placeholders). */
+export interface SqlStatement {
+  sql: string;
+  params: Array<string | number | boolean | null>;
+}
+
+export interface CommitRow {
+  source: string;
+  n: number;
+  batch: FlushBatch;
+}
+
+/**
+ * Flushes take the commit lock shared in their transaction, a snapshot takes it exclusively.
+ * Advisory locks are per database: the second key (the schema's hash) keeps clusters that share
+ * a database in separate schemas from waiting on each other.
+ */
+const COMMIT_LOCK = 0x4350554c;
+const lockArgs = (schema: string): string => `${COMMIT_LOCK}, ${fnv1a(schema) | 0}`;
+
+/** Maps survive JSON as tagged entry lists, so a batch round-trips whatever fields it grows. */
+const MAP_TAG = '__map';
+
+export function encodeBatch(batch: FlushBatch): string {
+  return JSON.stringify(batch, (_key, value: unknown) => (value instanceof Map ? { [MAP_TAG]: [...value] } : value));
+}
+
+export function decodeBatch(text: string): FlushBatch {
+  return JSON.parse(text, (_key, value: unknown) =>
+    value && typeof value === 'object' && MAP_TAG in value ? new Map((value as Record<string, Array<[unknown, unknown]>>)[MAP_TAG]) : value,
+  ) as FlushBatch;
+}
+
+/**
+ * The cluster's commit log: every flush of every instance also writes its batch as one row of
+ * "ClusterCommit", in the same transaction as the figures. Another instance that applies the
+ * rows it has not seen yet therefore adds exactly what was committed, once, whatever crashed
+ * when; a snapshot taken under the exclusive commit lock tells where each source's rows start.
+ * The table is not a Prisma model: only cluster mode uses it, and it is created here on start.
+ */
+@Injectable()
+export class CommitLogRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async ensureTable(): Promise<void> {
+    await this.withLock(async (pg) => {
+      await pg.query(`CREATE TABLE IF NOT EXISTS "ClusterCommit" (
+        "source" TEXT NOT NULL,
+        "n" INTEGER NOT NULL,
+        "at" BIGINT NOT NULL,
+        "batch" TEXT NOT NULL,
+        PRIMARY KEY ("source", "n"))`);
+    });
+  }
+
+  /** What a flush adds to its transaction: the shared commit lock, then the batch as commit n of source. */
+  statements(source: string, n: number, batch: FlushBatch): SqlStatement[] {
+    return [
+      { sql: `SELECT pg_advisory_xact_lock_shared(${lockArgs(this.prisma.target.schema)})`, params: [] },
+      { sql: `INSERT INTO "ClusterCommit" ("source", "n", "at", "batch") VALUES ($1, $2, $3, $4)`, params: [source, n, Date.now(), encodeBatch(batch)] },
+    ];
+  }
+
+  /**
+   * Runs `read` while no flush of any instance can commit, and returns with it the last commit
+   * number of every source: the state read contains exactly those commits.
+   */
+  async snapshot<T>(read: () => Promise<T>): Promise<{ value: T; seen: Map<string, number> }> {
+    return this.withLock(async (pg) => {
+      const value = await read();
+      const rows = await pg.query<{ source: string; n: number }>(`SELECT "source", MAX("n") AS "n" FROM "ClusterCommit" GROUP BY "source"`);
+      return { value, seen: new Map(rows.rows.map((r) => [r.source, Number(r.n)])) };
+    });
+  }
+
+  /** Commits of other sources past what `seen` says was applied, in commit order per source. */
+  async after(self: string, seen: ReadonlyMap<string, number>, limit = 200): Promise<CommitRow[]> {
+    const rows = await this.prisma.client.$queryRawUnsafe<Array<{ source: string; n: number; batch: string }>>(
+      `SELECT "source", "n", "batch" FROM "ClusterCommit"
+        WHERE "source" <> $1 AND "n" > COALESCE((($2::jsonb) ->> "source")::int, 0)
+        ORDER BY "at", "source", "n" LIMIT ${Math.floor(limit)}`,
+      self,
+      JSON.stringify(Object.fromEntries(seen)),
+    );
+    return rows.map((r) => ({ source: r.source, n: Number(r.n), batch: decodeBatch(r.batch) }));
+  }
+
+  /** Rows older than the retention are in every snapshot taken since, and read by every live instance. */
+  async prune(olderThanMs: number): Promise<number> {
+    return this.prisma.client.$executeRawUnsafe(`DELETE FROM "ClusterCommit" WHERE "at" < $1`, Date.now() - olderThanMs);
+  }
+
+  /** Stored watermarks of the given makers' gateways, for a slot taken over. */
+  async watermarks(enterpriseIds: string[]): Promise<Array<{ id: string; enterpriseId: string; lastSeq: number }>> {
+    if (enterpriseIds.length === 0) return [];
+    const rows = await this.prisma.client.$queryRawUnsafe<Array<{ id: string; enterpriseId: string; lastSeq: number | bigint }>>(
+      `SELECT "id", "enterpriseId", "lastSeq" FROM "Gateway" WHERE "enterpriseId" = ANY($1::text[])`,
+      enterpriseIds,
+    );
+    return rows.map((r) => ({ id: r.id, enterpriseId: r.enterpriseId, lastSeq: Number(r.lastSeq) }));
+  }
+
+  private async withLock<T>(body: (pg: PgClient) => Promise<T>): Promise<T> {
+    const { location, schema } = this.prisma.target;
+    const pg = new PgClient({ connectionString: location, options: `-c search_path="${schema}"` });
+    await pg.connect();
+    try {
+      await pg.query(`SELECT pg_advisory_lock(${lockArgs(schema)})`);
+      try {
+        return await body(pg);
+      } finally {
+        await pg.query(`SELECT pg_advisory_unlock(${lockArgs(schema)})`);
+      }
+    } finally {
+      await pg.end();
+    }
+  }
+}

@@ -1,0 +1,186 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { ApiRoutes, OpsRoutes, type ClusterKpisResponse, type DailyHistoryResponse, type EnterpriseListResponse } from '@clusterpulse/contracts';
+import { Redis } from 'ioredis';
+import { waitFor } from '../../apps/server/test/harness';
+import { ownerOf, slotOf } from '../../apps/server/src/cluster/rendezvous';
+import type { LedgerTotals } from '../../apps/simulator/src/ledger';
+
+/** A Redis database of its own, so test runs leave the machine's default one alone. */
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
+export const SLOTS = 64;
+export const repoRoot = path.resolve(__dirname, '../..');
+
+/** A cluster id no other run shares: Redis keys, topics and client ids all carry it. */
+export function uniqueClusterId(): string {
+  return `scale-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The environment of one cluster-mode instance. */
+export function clusterEnv(cluster: string, databaseUrl: string, instance: string): Record<string, string> {
+  return {
+    CLUSTER_MODE: 'redis',
+    REDIS_URL,
+    INSTANCE_ID: instance,
+    CLUSTER_ID: cluster,
+    DATABASE_URL: databaseUrl,
+    // Short leases: a killed instance's makers move within a couple of seconds.
+    CLUSTER_LEASE_MS: '1500',
+    CLUSTER_SLOTS: String(SLOTS),
+    MQTT_ALLOW_ANONYMOUS: 'true',
+  };
+}
+
+/** Removes every key the run left in its Redis database: the cluster's own and aedes' for its clients and topics. */
+export async function cleanRedis(cluster: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const doomed: string[] = [];
+    for await (const keys of redis.scanStream({ match: `*${cluster}*`, count: 500 }) as AsyncIterable<string[]>) doomed.push(...keys);
+    for (let i = 0; i < doomed.length; i += 500) await redis.del(...doomed.slice(i, i + 500));
+    // aedes-persistence-redis keeps retained messages in a hash, client ids in a set and wills in a list.
+    const retained: string[] = [];
+    for await (const page of redis.hscanStream('retained', { match: `*${cluster}*`, count: 500 }) as AsyncIterable<string[]>) {
+      for (let i = 0; i < page.length; i += 2) retained.push(page[i]);
+    }
+    if (retained.length > 0) await redis.hdel('retained', ...retained);
+    const clients: string[] = [];
+    for await (const page of redis.sscanStream('clients', { match: `*${cluster}*`, count: 500 }) as AsyncIterable<string[]>) clients.push(...page);
+    if (clients.length > 0) await redis.srem('clients', ...clients);
+    for (const will of await redis.lrange('will', 0, -1)) if (will.includes(cluster)) await redis.lrem('will', 0, will);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The live members as the cluster sees them (process sources, `instance/suffix`). */
+export async function members(cluster: string): Promise<string[]> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const prefix = `clusterpulse:${cluster}:member:`;
+    const keys = await redis.keys(`${prefix}*`);
+    return keys.map((k) => k.slice(prefix.length)).sort();
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** The member that applies a maker's reports, by the servers' own rule. */
+export function ownerOfMaker(enterpriseId: string, live: string[]): string | null {
+  return ownerOf(slotOf(enterpriseId, SLOTS), live);
+}
+
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+/**
+ * What a TCP load balancer does for the simulator: each new connection goes to the next broker
+ * in turn, skipping those marked down (as a health check would).
+ */
+export class RoundRobin {
+  private next = 0;
+  readonly down = new Set<number>();
+  constructor(private readonly ports: number[]) {}
+
+  readonly transport = (): net.Socket => {
+    const up = this.ports.filter((p) => !this.down.has(p));
+    const port = up[this.next++ % up.length];
+    return net.connect(port, '127.0.0.1');
+  };
+}
+
+export interface Totals {
+  reports: number;
+  salesFen: number;
+  good: number;
+  defective: number;
+  energyWh: number;
+}
+
+export interface ServerView {
+  totals: Totals;
+  perMaker: Record<string, number>;
+  duplicates: number;
+}
+
+async function get<T>(httpPort: number, route: string): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${httpPort}${route}`);
+  if (!res.ok) throw new Error(`${route}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+/** The cluster totals one instance's REST API reports: applied reports, and sums over its history. */
+export async function readView(httpPort: number, year = 2020): Promise<ServerView> {
+  const [k, history, makers] = await Promise.all([
+    get<ClusterKpisResponse>(httpPort, ApiRoutes.kpis),
+    get<DailyHistoryResponse>(httpPort, ApiRoutes.dailyHistory),
+    get<EnterpriseListResponse>(httpPort, `${ApiRoutes.enterprises}?limit=1000&sort=name&order=asc&year=${year}`),
+  ]);
+  const sum = (field: 'salesFen' | 'good' | 'defective' | 'energyWh') => history.days.reduce((total, day) => total + day[field], 0);
+  return {
+    totals: { reports: k.ingest.accepted, salesFen: sum('salesFen'), good: sum('good'), defective: sum('defective'), energyWh: sum('energyWh') },
+    perMaker: Object.fromEntries(makers.enterprises.filter((e) => e.yearToDateFen > 0).map((e) => [e.id, e.yearToDateFen])),
+    duplicates: k.ingest.duplicates,
+  };
+}
+
+export function ledgerTotals(t: LedgerTotals): Totals {
+  return { reports: t.reports, salesFen: t.salesFen, good: t.good, defective: t.defective, energyWh: t.energyWh };
+}
+
+/** Per maker revenue from a simulator ledger (gateway id `cluster.maker.gw`). */
+export function ledgerPerMaker(gateways: Record<string, { salesFen: number }>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(gateways)
+      .filter(([, g]) => g.salesFen > 0)
+      .map(([id, g]) => [id.split('.')[1], g.salesFen]),
+  );
+}
+
+export async function brokerClients(httpPort: number): Promise<number> {
+  const health = await get<{ info: { broker: { clients: number } } }>(httpPort, OpsRoutes.health);
+  return health.info.broker.clients;
+}
+
+export interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** The built server as its own process, as operators run it. */
+export async function launchServer(env: Record<string, string>, httpPort: number): Promise<Proc> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'apps/server/dist/main.js')], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', FLUSH_INTERVAL_MS: '200', ...env, PORT: String(httpPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const proc: Proc = { child, output: () => output, exited };
+  await waitFor(
+    () => fetch(`http://127.0.0.1:${httpPort}${OpsRoutes.health}`).then((r) => r.status, () => (child.exitCode !== null ? -1 : 0)),
+    (status) => status === 200 || status === -1,
+    60_000,
+  );
+  if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+  return proc;
+}
+
+export async function stopProcess(proc: Proc | undefined, signal: NodeJS.Signals): Promise<number | null> {
+  if (!proc) return null;
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return proc.child.exitCode;
+  proc.child.kill(signal);
+  return proc.exited;
+}
