@@ -67,6 +67,19 @@ export async function members(cluster: string): Promise<string[]> {
   }
 }
 
+/** Whether every slot's lease is held by the member rendezvous hashing gives it to: no handover in progress. */
+export async function settled(cluster: string, expectedMembers: number): Promise<boolean> {
+  const live = await members(cluster);
+  if (live.length !== expectedMembers) return false;
+  const redis = new Redis(REDIS_URL);
+  try {
+    const holders = await redis.mget(...Array.from({ length: SLOTS }, (_, slot) => `clusterpulse:${cluster}:slot:${slot}`));
+    return holders.every((holder, slot) => holder === ownerOf(slot, live));
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** The member that applies a maker's reports, by the servers' own rule. */
 export function ownerOfMaker(enterpriseId: string, live: string[]): string | null {
   return ownerOf(slotOf(enterpriseId, SLOTS), live);
