@@ -103,3 +103,18 @@ describe('encodePayload', () => {
     expect(() => encodePayload(reportPayloadSchema, report({ seq: -1 }))).toThrow();
   });
 });
+
+describe('run ids', () => {
+  it('accepts a report naming its run, and one naming none (older senders)', () => {
+    expect(decodePayload(reportPayloadSchema, encode(report({ run: 'run-mx1jd207-311e7cac' }))).ok).toBe(true);
+    expect(decodePayload(reportPayloadSchema, encode(report())).ok).toBe(true);
+  });
+
+  it.each([
+    ['an empty run', ''],
+    ['a run that is not one id', 'run/1'],
+    ['a number', 42],
+  ])('refuses %s', (_what, run) => {
+    expect(decodePayload(reportPayloadSchema, encode({ ...report(), run }))).toMatchObject({ ok: false, reason: 'schema' });
+  });
+});
