@@ -151,6 +151,8 @@ export interface DeviceDetail {
   readings: Record<string, number>;
   /** OEE over the device's latest report interval; null before one or where undefined (nothing planned). */
   oee: OeeFigures | null;
+  /** Energy the device drew in its latest report interval, Wh; null before one. */
+  energyWh: number | null;
   /** Simulated end of the latest report interval that included the device; null before one. */
   lastTs: number | null;
 }
