@@ -84,6 +84,8 @@ describe('dashboard views against a running server', () => {
     expect(await device.getAttribute('data-state')).toBe('running');
     expect(await page.locator('[data-testid="device-line"]').first().getAttribute('data-line')).toBe('L1');
     expect(await textOf(page, 'device-oee-sew1')).toMatch(/%$/);
+    // The gateway reported 4,000 Wh for its sewing line in the hour.
+    expect(await textOf(page, 'device-energy-sew1')).toBe('4.0 kWh');
     const expectedFen = { 'e-view-1': 150_000_000, 'e-view-2': 250_000_000, 'e-view-3': 350_000_000 }[id!];
     await page.waitForFunction((fen) => document.querySelector('[data-testid="maker-history"]')?.getAttribute('data-sales-fen') === String(fen), expectedFen, { timeout: 30_000 });
     await page.getByTestId('chart-maker-history').waitFor();

@@ -54,6 +54,7 @@ export function DeviceList({ devices }: { devices: readonly DeviceDetail[] }) {
                 <th>{t('maker.device')}</th>
                 <th>{t('maker.state')}</th>
                 <th>{t('maker.oeeLatest')}</th>
+                <th>{t('maker.energyLatest')}</th>
                 <th>{t('maker.readings')}</th>
               </tr>
             </thead>
@@ -66,6 +67,7 @@ export function DeviceList({ devices }: { devices: readonly DeviceDetail[] }) {
                   </td>
                   <td className={`state-text--${device.group}`}>{i18n.state(device.group)}</td>
                   <td data-testid={`device-oee-${device.id}`}>{device.oee ? i18n.percent(device.oee.oee) : t('none')}</td>
+                  <td data-testid={`device-energy-${device.id}`}>{device.energyWh === null ? t('none') : `${i18n.decimal(device.energyWh / 1000, 1)} kWh`}</td>
                   <td>
                     <Readings device={device} />
                   </td>

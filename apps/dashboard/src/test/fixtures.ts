@@ -136,10 +136,10 @@ export function makerDetailFixture(i: number): EnterpriseDetailResponse {
     ...makerFixture(i),
     kwhPer1000Pieces: 512.25,
     deviceList: [
-      { id: 'sew-1', kind: 'sewing-line', line: 'L1', state: 'running', group: 'running', readings: {}, oee: { availability: 0.9, performance: 0.8, quality: 0.95, oee: 0.684 }, lastTs: Date.UTC(2020, 5, 30, 4) },
-      { id: 'dye-1', kind: 'dye-vat', line: 'L2', state: 'running', group: 'running', readings: { tempC: 99.6, setpointC: 80, toleranceC: 3, holding: 1, batches: 12 }, oee: null, lastTs: Date.UTC(2020, 5, 30, 4) },
-      { id: 'dye-2', kind: 'dye-vat', line: 'L2', state: 'fault', group: 'fault', readings: { tempC: 61.2, setpointC: 60, toleranceC: 3, holding: 1, batches: 3 }, oee: null, lastTs: Date.UTC(2020, 5, 30, 4) },
-      { id: 'meter', kind: 'energy-meter', line: null, state: 'running', group: 'running', readings: {}, oee: null, lastTs: null },
+      { id: 'sew-1', kind: 'sewing-line', line: 'L1', state: 'running', group: 'running', readings: {}, oee: { availability: 0.9, performance: 0.8, quality: 0.95, oee: 0.684 }, energyWh: 12_500, lastTs: Date.UTC(2020, 5, 30, 4) },
+      { id: 'dye-1', kind: 'dye-vat', line: 'L2', state: 'running', group: 'running', readings: { tempC: 99.6, setpointC: 80, toleranceC: 3, holding: 1, batches: 12 }, oee: null, energyWh: 14_000, lastTs: Date.UTC(2020, 5, 30, 4) },
+      { id: 'dye-2', kind: 'dye-vat', line: 'L2', state: 'fault', group: 'fault', readings: { tempC: 61.2, setpointC: 60, toleranceC: 3, holding: 1, batches: 3 }, oee: null, energyWh: 0, lastTs: Date.UTC(2020, 5, 30, 4) },
+      { id: 'meter', kind: 'energy-meter', line: null, state: 'running', group: 'running', readings: {}, oee: null, energyWh: null, lastTs: null },
     ],
   };
 }

@@ -81,6 +81,8 @@ describe('ClusterView', () => {
       ['meter', 'running'],
     ]);
     expect(screen.getByTestId('device-oee-sew-1')).toHaveTextContent('68.4%');
+    expect(screen.getByTestId('device-energy-sew-1')).toHaveTextContent('12.5 kWh');
+    expect(screen.getByTestId('device-energy-meter')).toHaveTextContent('—');
     // 99.6 °C while holding an 80 °C recipe is outside 77..83 °C; 61.2 °C at 60 °C is within its band.
     expect(screen.getByTestId('reading-dye-1-tempC')).toHaveTextContent('99.6 °C / 80 °C (out of range)');
     expect(screen.getByTestId('reading-dye-1-tempC')).toHaveAttribute('data-out', 'true');

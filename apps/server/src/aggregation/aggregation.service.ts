@@ -288,6 +288,7 @@ export class AggregationService {
       for (const device of ent.devices.values()) {
         delete device.readings;
         delete device.oee;
+        delete device.energyWh;
         delete device.lastTs;
       }
     }
@@ -393,6 +394,7 @@ export class AggregationService {
       else ent.devices.set(reading.id, (device = { id: reading.id, kind: reading.kind, state: reading.state }));
       device.readings = reading.readings ?? {};
       device.oee = addOeeSample(emptyOeeTotals(), reading);
+      device.energyWh = reading.energyWh;
       device.lastTs = report.ts;
       if (previous !== reading.state) {
         this.dirtyEnterprises.add(enterpriseId);

@@ -97,6 +97,7 @@ export class KpiViewService {
           group: deviceStateGroup(state),
           readings: d.readings ?? {},
           oee: d.oee ? oeeFromTotals(d.oee) : null,
+          energyWh: d.energyWh ?? null,
           lastTs: d.lastTs ?? null,
         };
       })

@@ -71,6 +71,7 @@ export interface DeviceInfo {
   /** Latest report only, in memory (not persisted): sensor values, OEE inputs, end of interval. */
   readings?: Record<string, number>;
   oee?: OeeTotals;
+  energyWh?: number;
   lastTs?: number;
 }
 

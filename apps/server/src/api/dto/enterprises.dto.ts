@@ -49,6 +49,7 @@ export class DeviceDetailDto implements DeviceDetail {
   @ApiProperty({ enum: DEVICE_STATE_GROUPS }) group!: DeviceStateGroup;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'sensor values of the latest report' }) readings!: Record<string, number>;
   @ApiProperty({ type: () => OeeFiguresDto, nullable: true, description: 'OEE over the latest report interval' }) oee!: OeeFiguresDto | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Wh drawn in the latest report interval' }) energyWh!: number | null;
   @ApiProperty({ type: 'integer', nullable: true, description: 'simulated end of the latest report interval' }) lastTs!: number | null;
 }
 
