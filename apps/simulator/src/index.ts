@@ -1,0 +1,5 @@
+export * from './simulation';
+export * from './gateway';
+export * from './ledger';
+export * from './progress';
+export * from './credentials-file';
