@@ -16,7 +16,14 @@ describe('bench flags', () => {
     });
   });
 
+  it('runs the pipeline on two cluster-mode instances only on PostgreSQL', () => {
+    expect(parseBenchArgs(['--instances', '2', '--pg'])).toMatchObject({ instances: 2, pg: true });
+    expect(() => parseBenchArgs(['--instances', '2'])).toThrow(/--instances 2 needs --pg/);
+    expect(DEFAULT_OPTIONS.instances).toBe(1);
+  });
+
   it.each([
+    [['--instances', '3', '--pg']],
     [['--gateways', '0']],
     [['--qos', '2']],
     [['--phases', 'mosquitto']],

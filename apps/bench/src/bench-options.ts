@@ -12,6 +12,8 @@ export interface BenchOptions {
   drainSeconds: number;
   qos: QoS;
   pg: boolean;
+  /** Server instances of the pipeline phase: 2 = cluster mode behind HAProxy (needs pg, Redis, haproxy). */
+  instances: 1 | 2;
   wsClients: number;
   connectRate: number;
   maxPendingConnects: number;
@@ -41,6 +43,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   drainSeconds: 15,
   qos: 1,
   pg: false,
+  instances: 1,
   wsClients: 4,
   connectRate: 2_000,
   maxPendingConnects: 512,
@@ -69,6 +72,8 @@ export const USAGE = `npm run bench -- [flags]
   --qos 1                 QoS of reports (0 or 1)
   --pg                    PostgreSQL on 127.0.0.1:5432 (a fresh database, dropped afterwards) instead of SQLite
   --phases raw-broker,pipeline
+  --instances 2           pipeline on two cluster-mode servers behind HAProxy (deploy/haproxy.cfg); needs --pg,
+                          Redis on 127.0.0.1:6379 (database 14, emptied; BENCH_REDIS_URL) and the haproxy binary
   --ws-clients 4          WebSocket clients connected to the server during the pipeline phase
   --connect-rate 2000     new MQTT connections per second
   --max-pending 512       TCP/MQTT handshakes outstanding at once (the listener's backlog is finite)
@@ -130,6 +135,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       case '--pg':
         o.pg = true;
         break;
+      case '--instances': {
+        const v = value();
+        if (v !== '1' && v !== '2') throw new RangeError(`--instances expects 1 or 2, got ${JSON.stringify(v)}`);
+        o.instances = Number(v) as 1 | 2;
+        break;
+      }
       case '--phases': {
         const phases = (value() ?? '').split(',');
         for (const p of phases) if (p !== 'raw-broker' && p !== 'pipeline') throw new RangeError(`unknown phase ${JSON.stringify(p)}`);
@@ -194,5 +205,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         throw new RangeError(`unknown flag ${JSON.stringify(flag)}\n\n${USAGE}`);
     }
   }
+  // Instances share figures and watermarks through the database: a SQLite file cannot be shared.
+  if (o.instances > 1 && !o.pg) throw new RangeError('--instances 2 needs --pg');
   return o;
 }

@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { DEFAULT_CLUSTER_ID, gatewayKindFilter } from '@clusterpulse/contracts';
 import type { BenchOptions } from './bench-options';
 import { ChildProcesses } from './child-processes';
+import { startClusterInstances } from './cluster-pipeline';
 import { markerTimes, percentile, sentAt, watermarkLatencies } from './latency';
 import { LoadFleet } from './load/load-fleet';
 import type { LoadShard, LoadStats } from './load/load-protocol';
@@ -78,6 +79,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Target {
   name: PhaseName;
   pid: number;
+  /** Every process of the target when it is more than one (cluster mode: servers and balancer); CPU and RSS are summed. */
+  pids?: () => number[];
   /** Why the broker or server process ended, once it has. */
   exited(): string | null;
   host: string;
@@ -224,10 +227,61 @@ export class BenchRunner {
     };
   }
 
+  /** The pipeline on two cluster-mode servers behind HAProxy; every figure read from the first (each shows the whole cluster). */
+  private async startClusterPipeline(): Promise<Target> {
+    const database = await TempDatabase.create(true);
+    const forget = this.children.onInterrupt(() => database.drop());
+    let cluster: Awaited<ReturnType<typeof startClusterInstances>>;
+    try {
+      cluster = await startClusterInstances(this.children, { databaseUrl: database.url, cluster: DEFAULT_CLUSTER_ID, pushIntervalMs: this.options.pushIntervalMs, quiet: !this.options.verbose });
+    } catch (error) {
+      await database.drop();
+      throw error;
+    }
+    const first = cluster.servers[0];
+    const ws = new WsObserver();
+    await ws.connect(cluster.httpPort, this.options.wsClients);
+    const sumMetric = async (pattern: RegExp): Promise<{ value: number; source: string } | null> => {
+      let value: number | null = null;
+      let name = '';
+      for (const server of cluster.servers) {
+        const metrics = await server.metrics();
+        const found = metrics && findMetric(metrics, pattern);
+        if (!found) continue;
+        value = (value ?? 0) + found.value;
+        name = found.name;
+      }
+      return value === null ? null : { value, source: `/metrics ${name}, summed over the instances` };
+    };
+    return {
+      name: 'pipeline',
+      pid: first.pid,
+      pids: cluster.pids,
+      exited: cluster.balancerExit,
+      host: '127.0.0.1',
+      mqttPort: cluster.mqttPort,
+      consumed: async () => {
+        const stats = await first.ingestStats();
+        return { applied: stats.accepted, rejected: stats.rejected, duplicates: stats.duplicates };
+      },
+      serverSideConnected: async () => (await sumMetric(/^clusterpulse_gateways_connected$/))?.value ?? null,
+      backlog: () => sumMetric(/^clusterpulse_flush_backlog_rows$/),
+      frames: () => ws.frames,
+      startRecording: () => ws.record(),
+      stop: async () => {
+        await ws.close();
+        await cluster.stop();
+        await database.drop();
+        forget();
+      },
+    };
+  }
+
   private async runPhase(phase: PhaseName, gateways: number): Promise<PhaseResult> {
     const o = this.options;
-    const target = phase === 'raw-broker' ? await this.startRawBroker() : await this.startPipeline();
+    const target = phase === 'raw-broker' ? await this.startRawBroker() : o.instances > 1 ? await this.startClusterPipeline() : await this.startPipeline();
     const notes: string[] = [];
+    if (phase === 'pipeline' && o.instances > 1) notes.push('two cluster-mode instances behind HAProxy: CPU and RSS summed over both servers and the balancer');
     let fleet: LoadFleet | null = null;
     try {
       const shard: Omit<LoadShard, 'first' | 'count'> = {
@@ -268,7 +322,7 @@ export class BenchRunner {
       while (Date.now() < windowEnd) {
         await sleep(Math.min(1_000, windowEnd - Date.now()));
         this.check(target);
-        const r = rssBytes(target.pid);
+        const r = sumOver(target, rssBytes);
         if (r !== null) rss.push(r);
         const b = await target.backlog().catch(() => null);
         if (b) backlogs.push(b.value);
@@ -355,7 +409,7 @@ export class BenchRunner {
   private async sample(target: Target, fleet: LoadFleet): Promise<{ t: number; cpu: number | null; loadCpu: number | null; consumed: number; load: LoadStats }> {
     this.check(target);
     const t = Date.now();
-    const cpu = cpuSeconds(target.pid);
+    const cpu = sumOver(target, cpuSeconds);
     const loadCpus = fleet.pids.map(cpuSeconds);
     const loadCpu = loadCpus.some((c) => c === null) ? null : loadCpus.reduce<number>((sum, c) => sum + (c ?? 0), 0);
     const consumed = (await target.consumed()).applied;
@@ -378,6 +432,12 @@ export class BenchRunner {
     }
     return all;
   }
+}
+
+/** A per-process figure summed over the target's processes; null if any is unreadable. */
+function sumOver(target: Target, read: (pid: number) => number | null): number | null {
+  const values = (target.pids?.() ?? [target.pid]).map(read);
+  return values.some((v) => v === null) ? null : values.reduce<number>((sum, v) => sum + (v ?? 0), 0);
 }
 
 function findMetric(metrics: Map<string, number>, pattern: RegExp): { name: string; value: number } | null {

@@ -22,6 +22,8 @@ export interface ServerOptions {
   nodeArgs?: string[];
   cwd?: string;
   quiet?: boolean;
+  /** Further server variables, e.g. cluster mode's. */
+  env?: Record<string, string>;
 }
 
 /** The real server (apps/server/dist/main.js) in its own process, on loopback ports of its own. */
@@ -51,6 +53,7 @@ export class ServerProcess {
       MQTT_ALLOW_ANONYMOUS: 'true',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
+      ...options.env,
     };
     if (options.pushIntervalMs) env.PUSH_INTERVAL_MS = String(options.pushIntervalMs);
     const child = this.children.spawnNode(SERVER_MAIN, [], { env, nodeArgs: options.nodeArgs, cwd: options.cwd, quiet: options.quiet });
