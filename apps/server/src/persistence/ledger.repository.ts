@@ -13,8 +13,8 @@ interface Upsert {
   rows: Value[][];
 }
 
-/** Rows per statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
-const MAX_PARAMS_PER_STATEMENT = 16_000;
+/** Rows per statement, so that no one JSON text grows without bound. */
+const MAX_ROWS_PER_STATEMENT = 20_000;
 
 const num = (value: unknown): number => (typeof value === 'bigint' ? Number(value) : Number(value ?? 0));
 
@@ -184,6 +184,11 @@ export class LedgerRepository {
     await this.prisma.client.$queryRawUnsafe('SELECT 1 FROM "Gateway" LIMIT 1');
   }
 
+  /**
+   * The rows travel as one JSON parameter that the database expands (SQLite `json_each`,
+   * PostgreSQL `json_populate_recordset`): one bound value per statement instead of one per cell,
+   * which a flush of 20,000 gateways would otherwise turn into hundreds of thousands.
+   */
   private statements(upsert: Upsert): Array<{ sql: string; params: Value[] }> {
     if (upsert.rows.length === 0) return [];
     const pg = this.prisma.dialect === 'postgresql';
@@ -191,22 +196,16 @@ export class LedgerRepository {
     const updates = upsert.columns
       .filter((c) => !upsert.key.includes(c))
       .map((c) => (upsert.additive.includes(c) ? `${q(c)} = ${q(upsert.table)}.${q(c)} + excluded.${q(c)}` : `${q(c)} = excluded.${q(c)}`));
-    const rowsPerStatement = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / upsert.columns.length));
+    // SQLite reads array elements by position; PostgreSQL fills the table's row type from objects by column name.
+    const source = pg
+      ? `SELECT ${upsert.columns.map(q).join(', ')} FROM json_populate_recordset(NULL::${q(upsert.table)}, $1::json)`
+      : `SELECT ${upsert.columns.map((_, i) => `json_extract(value, '$[${i}]')`).join(', ')} FROM json_each(?) WHERE true`;
+    const sql = `INSERT INTO ${q(upsert.table)} (${upsert.columns.map(q).join(', ')}) ${source} ON CONFLICT (${upsert.key.map(q).join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
     const out: Array<{ sql: string; params: Value[] }> = [];
-    for (let start = 0; start < upsert.rows.length; start += rowsPerStatement) {
-      const rows = upsert.rows.slice(start, start + rowsPerStatement);
-      const params: Value[] = [];
-      const tuples = rows.map((row) => {
-        const marks = row.map((value) => {
-          params.push(value);
-          return pg ? `$${params.length}` : '?';
-        });
-        return `(${marks.join(', ')})`;
-      });
-      const sql =
-        `INSERT INTO ${q(upsert.table)} (${upsert.columns.map(q).join(', ')}) VALUES ${tuples.join(', ')} ` +
-        `ON CONFLICT (${upsert.key.map(q).join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
-      out.push({ sql, params });
+    for (let start = 0; start < upsert.rows.length; start += MAX_ROWS_PER_STATEMENT) {
+      const rows = upsert.rows.slice(start, start + MAX_ROWS_PER_STATEMENT);
+      const json = pg ? JSON.stringify(rows.map((row) => Object.fromEntries(upsert.columns.map((c, i) => [c, row[i]])))) : JSON.stringify(rows);
+      out.push({ sql, params: [json] });
     }
     return out;
   }
