@@ -1,6 +1,6 @@
 import { encodePayload, gatewayControlSchema, gatewayTopic } from '@clusterpulse/contracts';
 import { Injectable, Logger } from '@nestjs/common';
-import { AggregationService } from '../aggregation/aggregation.service';
+import { AggregationService, type Ack } from '../aggregation/aggregation.service';
 import { isEmptyBatch, type FlushBatch } from '../aggregation/ledger';
 import { BrokerService } from '../broker/broker.service';
 import { LedgerRepository } from './ledger.repository';
@@ -10,6 +10,14 @@ export interface CommitParticipant {
   statements(batch: FlushBatch): Array<{ sql: string; params: Array<string | number | boolean | null> }>;
   committed(): void;
 }
+
+/**
+ * A gateway hears its watermark at most this often. Every acknowledgement is one more socket write
+ * per gateway, as many as its reports at one report per flush; the watermark is cumulative, so a
+ * later one covers everything an earlier one would have said, and a gateway keeps far more
+ * unacknowledged reports than it sends in this time.
+ */
+export const ACK_MIN_INTERVAL_MS = 3_000;
 
 export interface FlushStats {
   flushes: number;
@@ -29,6 +37,9 @@ export class FlushService {
   private running: Promise<void> | null = null;
   readonly stats: FlushStats = { flushes: 0, failures: 0, lastDurationMs: 0, lastRows: 0 };
   private readonly durationListeners: Array<(seconds: number) => void> = [];
+  /** Committed watermarks not yet sent, the newest per gateway. */
+  private readonly unsentAcks = new Map<string, Ack>();
+  private readonly lastAckAt = new Map<string, number>();
   commitLog: CommitParticipant | null = null;
 
   constructor(
@@ -69,7 +80,10 @@ export class FlushService {
 
   private async flushOnce(): Promise<void> {
     const pending = this.agg.takeFlush();
-    if (isEmptyBatch(pending.batch)) return;
+    if (isEmptyBatch(pending.batch)) {
+      this.sendDueAcks();
+      return;
+    }
     const started = performance.now();
     try {
       this.stats.lastRows = await this.ledger.flush(pending.batch, this.commitLog?.statements(pending.batch));
@@ -85,8 +99,17 @@ export class FlushService {
     for (const l of this.durationListeners) l(seconds);
     this.commitLog?.committed();
     this.agg.flushCommitted(pending);
-    if (!this.broker.listening) return;
-    for (const ack of pending.acks) {
+    for (const ack of pending.acks) this.unsentAcks.set(ack.gatewayId, ack);
+    this.sendDueAcks();
+  }
+
+  private sendDueAcks(): void {
+    if (!this.broker.listening || this.unsentAcks.size === 0) return;
+    const now = Date.now();
+    for (const [gatewayId, ack] of this.unsentAcks) {
+      if (now - (this.lastAckAt.get(gatewayId) ?? -Infinity) < ACK_MIN_INTERVAL_MS) continue;
+      this.unsentAcks.delete(gatewayId);
+      this.lastAckAt.set(gatewayId, now);
       // QoS 0 is enough: acknowledgements are cumulative and a duplicate report earns a new one.
       this.broker
         .publish(gatewayTopic(ack.address, 'control'), encodePayload(gatewayControlSchema, { v: 1, cmd: 'ack', seq: ack.seq }), { qos: 0 })
