@@ -179,17 +179,26 @@ export class BenchRunner {
     const forget = this.children.onInterrupt(() => database.drop());
     const server = new ServerProcess(this.children);
     const profileDir = this.options.cpuProf ? fs.mkdtempSync(path.join(this.options.outDir, 'cpu-prof-')) : null;
-    try {
-      await server.start({
-        databaseUrl: database.url,
-        pushIntervalMs: this.options.pushIntervalMs,
-        nodeArgs: [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...this.options.serverNodeArgs],
-        quiet: !this.options.verbose,
-      });
-    } catch (error) {
-      await server.stop();
-      await database.drop();
-      throw error;
+    // A port picked free can be taken by another process before the server binds it (other test
+    // runs share the machine's ephemeral range): a server that exits before it is ready gets new ports.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await server.start({
+          databaseUrl: database.url,
+          pushIntervalMs: this.options.pushIntervalMs,
+          nodeArgs: [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...this.options.serverNodeArgs],
+          quiet: !this.options.verbose,
+        });
+        break;
+      } catch (error) {
+        await server.stop();
+        if (attempt < 3 && server.exitReason) {
+          this.log(`bench: ${(error as Error).message}; starting it again on other ports`);
+          continue;
+        }
+        await database.drop();
+        throw error;
+      }
     }
     const ws = new WsObserver();
     await ws.connect(server.httpPort, this.options.wsClients);
