@@ -6,3 +6,4 @@ export * from './payloads';
 export * from './api';
 export * from './ws';
 export * from './limits';
+export * from './report-fast-path';

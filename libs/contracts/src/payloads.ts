@@ -21,8 +21,8 @@ export const MAX_COUNTER = 1_000_000_000;
 export const MAX_REPORT_FEN = 100_000_000_000;
 /** A report covers at most 31 simulated days. */
 export const MAX_INTERVAL_MS = 31 * 86_400_000;
-const MIN_SIM_TIME = Date.UTC(2000, 0, 1);
-const MAX_SIM_TIME = Date.UTC(2100, 0, 1);
+export const MIN_SIM_TIME = Date.UTC(2000, 0, 1);
+export const MAX_SIM_TIME = Date.UTC(2100, 0, 1);
 
 const id = z.string().regex(ID_PATTERN, 'expected an id of 1-64 letters, digits, _ or -');
 const count = z.number().int().min(0).max(MAX_COUNTER);
