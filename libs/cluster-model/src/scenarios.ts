@@ -73,7 +73,7 @@ class Digital implements Scenario {
     if (!a) {
       const rng = makerDraw(maker, 'digital', 'adoption');
       const day = ADOPTION_START + Math.floor(ADOPTION_WINDOW_DAYS * (1 - maker.digitization) * rng.next());
-      const target = maker.digitization + (0.9 - maker.digitization) * rng.uniform(0.55, 1);
+      const target = maker.digitization + Math.max(0, 0.9 - maker.digitization) * rng.uniform(0.55, 1);
       a = { day, target };
       this.joined.set(maker.id, a);
     }
