@@ -9,6 +9,8 @@ import { LedgerRepository } from './ledger.repository';
 export interface CommitParticipant {
   statements(batch: FlushBatch): Array<{ sql: string; params: Array<string | number | boolean | null> }>;
   committed(): void;
+  /** The transaction failed (its statements may be why: cluster mode's ownership check). */
+  failed?(error: Error): void;
 }
 
 /**
@@ -88,6 +90,7 @@ export class FlushService {
     try {
       this.stats.lastRows = await this.ledger.flush(pending.batch, this.commitLog?.statements(pending.batch));
     } catch (error) {
+      this.commitLog?.failed?.(error as Error);
       this.stats.failures++;
       this.agg.flushFailed(pending);
       this.logger.error(`flush failed, will retry: ${(error as Error).message}`);
