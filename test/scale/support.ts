@@ -27,7 +27,7 @@ export function clusterEnv(cluster: string, databaseUrl: string, instance: strin
     CLUSTER_ID: cluster,
     DATABASE_URL: databaseUrl,
     // Short leases: a killed instance's makers move within a couple of seconds.
-    CLUSTER_LEASE_MS: '1500',
+    CLUSTER_LEASE_MS: '3000',
     CLUSTER_SLOTS: String(SLOTS),
     MQTT_ALLOW_ANONYMOUS: 'true',
   };

@@ -4,12 +4,13 @@ import { parseGatewayClientId } from '@clusterpulse/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AggregationService } from '../aggregation/aggregation.service';
+import type { FlushBatch } from '../aggregation/ledger';
 import { BrokerService } from '../broker/broker.service';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
 import { FlushService } from '../persistence/flush.service';
 import { LedgerRepository } from '../persistence/ledger.repository';
-import { CommitLogRepository } from './commit-log.repository';
+import { CommitLogRepository, SLOT_LOST } from './commit-log.repository';
 import { slotOf, slotsOwnedBy } from './rendezvous';
 
 /** Commit-log rows older than this are pruned; a live instance reads them within a second or two. */
@@ -73,6 +74,8 @@ export class ClusterService {
   private rebalancing: Promise<void> | null = null;
   private polling: Promise<void> | null = null;
   private stopped = false;
+  private lastRound = 0;
+  private lastRoundEnded = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -110,19 +113,45 @@ export class ClusterService {
    * from there without a gap or an overlap.
    */
   async restore(): Promise<void> {
-    await this.commits.ensureTable();
+    await this.commits.ensureTables(this.slots);
     const { value: state, seen } = await this.commits.snapshot(() => this.ledger.load());
     this.agg.restore(state);
     this.seen = seen;
     this.agg.writeFilter = (enterpriseId) => this.writes(enterpriseId);
     this.flush.commitLog = {
-      statements: (batch) => this.commits.statements(this.source, this.nextCommit, batch),
+      statements: (batch) => this.commits.statements(this.source, this.nextCommit, batch, this.slotsWritten(batch)),
       committed: () => {
         this.nextCommit++;
+      },
+      failed: (error) => {
+        if (error.message.includes(SLOT_LOST)) this.failStop(`a flush was refused: ${SLOT_LOST}`);
       },
     };
     this.logger.log(`restored ${state.gateways.length} gateways as ${this.source}; commit log at ${seen.size} sources`);
   }
+
+  /** Slots of every maker a batch writes: each report adds to its maker's day, so these cover the merged cells too. */
+  private slotsWritten(batch: FlushBatch): number[] {
+    const slots = new Set<number>();
+    for (const key of batch.enterpriseDays.keys()) slots.add(slotOf(key.split('|')[1], this.slots));
+    for (const row of batch.gateways) slots.add(slotOf(row.enterpriseId, this.slots));
+    for (const row of batch.enterprises) slots.add(slotOf(row.id, this.slots));
+    return [...slots].sort((a, b) => a - b);
+  }
+
+  /**
+   * Another instance owns a slot whose figures this process holds unflushed: they can be neither
+   * committed (the new owner applies the same reports again when they are replayed) nor told apart
+   * from the other slots' figures they are merged with. The one safe move is to stop, as after a
+   * crash: nothing of it was acknowledged, the gateways replay it to the owners.
+   */
+  private failStop(reason: string): void {
+    this.logger.fatal(`${reason}; stopping this instance so its gateways replay to the current owners`);
+    this.onFatal(reason);
+  }
+
+  /** What a fail-stop does; the process exits unless a test says otherwise. */
+  onFatal: (reason: string) => void = () => process.exit(70);
 
   /** Joins the cluster and takes the slots this process wins; call before the broker listens. */
   async start(): Promise<void> {
@@ -229,6 +258,11 @@ export class ClusterService {
   private async rebalanceOnce(): Promise<void> {
     const redis = this.redis;
     if (!redis || this.stopped) return;
+    const began = Date.now();
+    const late = began - this.lastRound;
+    this.lastRound = began;
+    // A late round is how a lease gets lost: say so before it happens.
+    if (this.lastRoundEnded > 0 && late > this.leaseMs / 2) this.logger.warn(`cluster heartbeat ${late} ms after the previous one (lease ${this.leaseMs} ms): this process is starved`);
     await redis.set(this.memberKey(this.source), String(Date.now()), 'PX', this.leaseMs);
     const members = new Set<string>([this.source]);
     for await (const keys of redis.scanStream({ match: this.memberKey('*'), count: 100 }) as AsyncIterable<string[]>) {
@@ -238,6 +272,9 @@ export class ClusterService {
     if (sorted.join(' ') !== this.members.join(' ')) this.logger.log(`cluster members: ${sorted.join(', ')}`);
     this.members = sorted;
     const wanted = slotsOwnedBy(this.source, sorted, this.slots);
+    const took = Date.now() - began;
+    if (took > this.leaseMs / 4) this.logger.warn(`cluster heartbeat took ${took} ms to reach Redis (lease ${this.leaseMs} ms)`);
+    this.lastRoundEnded = Date.now();
 
     // Keep what is held; a lease found in other hands means this process stalled past its lease.
     const heldList = [...this.held];
@@ -277,6 +314,7 @@ export class ClusterService {
     if (taken.length === 0) return;
     const takenSet = new Set(taken);
     const makers = [...this.agg.enterprises.keys()].filter((id) => takenSet.has(slotOf(id, this.slots)));
+    await this.commits.claimSlots(this.source, taken);
     const rows = await this.commits.watermarks(makers);
     this.agg.adoptGateways(rows, (enterpriseId) => takenSet.has(slotOf(enterpriseId, this.slots)));
     for (const slot of taken) this.active.add(slot);

@@ -24,6 +24,9 @@ export interface CommitRow {
 const COMMIT_LOCK = 0x4350554c;
 const lockArgs = (schema: string): string => `${COMMIT_LOCK}, ${fnv1a(schema) | 0}`;
 
+/** The message of a flush refused because another instance owns one of its slots now. */
+export const SLOT_LOST = 'cluster slot taken over by another instance';
+
 /** Maps survive JSON as tagged entry lists, so a batch round-trips whatever fields it grows. */
 const MAP_TAG = '__map';
 
@@ -48,7 +51,11 @@ export function decodeBatch(text: string): FlushBatch {
 export class CommitLogRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async ensureTable(): Promise<void> {
+  /**
+   * The commit log, and "ClusterSlot": the owner of each slot as the database knows it, the fence
+   * that keeps an instance which lost a slot (stalled past its lease) from committing its figures.
+   */
+  async ensureTables(slots: number): Promise<void> {
     await this.withLock(async (pg) => {
       await pg.query(`CREATE TABLE IF NOT EXISTS "ClusterCommit" (
         "source" TEXT NOT NULL,
@@ -56,13 +63,46 @@ export class CommitLogRepository {
         "at" BIGINT NOT NULL,
         "batch" TEXT NOT NULL,
         PRIMARY KEY ("source", "n"))`);
+      await pg.query(`CREATE TABLE IF NOT EXISTS "ClusterSlot" (
+        "slot" INTEGER PRIMARY KEY,
+        "owner" TEXT NOT NULL DEFAULT '',
+        "epoch" BIGINT NOT NULL DEFAULT 0)`);
+      await pg.query(`INSERT INTO "ClusterSlot" ("slot") SELECT generate_series(0, $1::int - 1) ON CONFLICT DO NOTHING`, [slots]);
     });
   }
 
-  /** What a flush adds to its transaction: the shared commit lock, then the batch as commit n of source. */
-  statements(source: string, n: number, batch: FlushBatch): SqlStatement[] {
+  /**
+   * Records this process as the slots' owner. The update waits for any flush still holding the
+   * rows (an earlier owner's, see `statements`), so watermarks read afterwards include it, and any
+   * later flush of the earlier owner fails its ownership check.
+   */
+  async claimSlots(source: string, slots: number[]): Promise<void> {
+    await this.prisma.client.$executeRawUnsafe(`UPDATE "ClusterSlot" SET "owner" = $1, "epoch" = "epoch" + 1 WHERE "slot" = ANY($2::int[])`, source, slots);
+  }
+
+  /**
+   * What a flush adds to its transaction: the shared commit lock; the check, holding the rows,
+   * that this process still owns every slot whose makers the batch writes; then the batch as
+   * commit n of source.
+   */
+  statements(source: string, n: number, batch: FlushBatch, slots: number[]): SqlStatement[] {
+    const fence: SqlStatement[] = [];
+    if (slots.length > 0) {
+      const owner = source.replace(/'/g, "''");
+      const list = slots.map((s) => Math.floor(s)).join(', ');
+      fence.push({
+        // DO takes no parameters; both values are built here from integers and the process id.
+        sql: `DO $$ BEGIN
+          IF (SELECT count(*) FROM (SELECT 1 FROM "ClusterSlot" WHERE "slot" IN (${list}) AND "owner" = '${owner}' FOR SHARE) AS held) <> ${slots.length} THEN
+            RAISE EXCEPTION '${SLOT_LOST}';
+          END IF;
+        END $$`,
+        params: [],
+      });
+    }
     return [
       { sql: `SELECT pg_advisory_xact_lock_shared(${lockArgs(this.prisma.target.schema)})`, params: [] },
+      ...fence,
       { sql: `INSERT INTO "ClusterCommit" ("source", "n", "at", "batch") VALUES ($1, $2, $3, $4)`, params: [source, n, Date.now(), encodeBatch(batch)] },
     ];
   }
