@@ -50,6 +50,9 @@ export interface GatewayOptions {
   run?: string;
 }
 
+/** How long a stopping gateway waits for its goodbye to be acknowledged and its connection to close. */
+const STOP_TIMEOUT_MS = 3000;
+
 interface Unacked {
   seq: number;
   payload: string;
@@ -309,11 +312,21 @@ export class Gateway {
     const client = this.client;
     this.client = null;
     if (!client) return;
+    // a broker that no longer answers must not keep the simulator from stopping
+    const bounded = (work: (done: () => void) => void): Promise<void> =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, STOP_TIMEOUT_MS);
+        work(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     if (this.isConnected) {
       const state = encodePayload(statePayloadSchema, { v: SCHEMA_VERSION, seq: this.seq, ts: this.model.now, online: false, reason: 'shutdown' });
-      await new Promise<void>((resolve) => client.publish(gatewayTopic(this.address, 'state'), state, { qos: 1, retain: true }, () => resolve()));
+      await bounded((done) => client.publish(gatewayTopic(this.address, 'state'), state, { qos: 1, retain: true }, () => done()));
     }
     this.isConnected = false;
-    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    await bounded((done) => client.end(false, {}, () => done()));
+    client.end(true);
   }
 }
