@@ -53,7 +53,7 @@ export async function startClusterInstances(
   options: { databaseUrl: string; cluster: string; pushIntervalMs?: number; leaseMs?: number; quiet: boolean },
 ): Promise<ClusterInstances> {
   await flushRedisDatabase();
-  const leaseMs = options.leaseMs ?? 4_000;
+  const leaseMs = options.leaseMs ?? 10_000;
   const servers: ServerProcess[] = [];
   for (const id of ['bench-1', 'bench-2']) {
     const server = new ServerProcess(children);
