@@ -1,9 +1,11 @@
 import * as net from 'node:net';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Aedes, type AedesOptions, type AedesPublishPacket, type Client } from 'aedes';
+import memory from 'aedes-persistence';
 import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
+import { withExactRetainedLookup, type RetainedStore } from './exact-retained';
 
 /** The error a taken port turns into: names the variable to change, since 1883 is often Mosquitto's. */
 export class PortInUseError extends Error {
@@ -43,6 +45,7 @@ export class BrokerService {
       heartbeatInterval: 60_000,
     };
     if (config?.CLUSTER_MODE === 'redis') Object.assign(options, this.clusteredOptions(config));
+    else options.persistence = withExactRetainedLookup(memory() as unknown as RetainedStore) as unknown as AedesOptions['persistence'];
     this.aedes = new Aedes(options);
   }
 
