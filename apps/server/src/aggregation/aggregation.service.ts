@@ -602,7 +602,15 @@ export class AggregationService {
   }
 
   private raise(alarm: Omit<AlarmEvent, 'id'>): void {
-    const event: AlarmEvent = { id: `${this.alarmPrefix}-${++this.alarmSeq}`, ...alarm };
+    this.notifyAlarm({ id: `${this.alarmPrefix}-${++this.alarmSeq}`, ...alarm });
+  }
+
+  /** Cluster mode: an alarm another instance raised for a maker it applies, told to this one's listeners. */
+  relayAlarm(event: AlarmEvent): void {
+    this.notifyAlarm(event);
+  }
+
+  private notifyAlarm(event: AlarmEvent): void {
     for (const listener of this.alarmListeners) {
       try {
         listener(event);
