@@ -1,5 +1,6 @@
 import {
   ApiRoutes,
+  WS_PATH,
   decodePayload,
   gatewayControlSchema,
   gatewayTopic,
@@ -8,16 +9,20 @@ import {
   type GatewayAddress,
   type GatewayControl,
   type SimControl,
+  type AlarmListResponse,
+  type ServerEvent,
 } from '@clusterpulse/contracts';
+import WebSocket from 'ws';
 import type { MqttClient } from 'mqtt';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
-import { birth, closeClient, connect, connectGateway, freshDatabase, report, startServer, waitFor } from '../../apps/server/test/harness';
+import { birth, closeClient, connect, connectGateway, freshDatabase, getJson, report, startServer, waitFor } from '../../apps/server/test/harness';
 import { cleanRedis, clusterEnv, members, ownerOfMaker, readView, settled, uniqueClusterId } from './support';
 
 /**
  * Control messages cross instances: the acknowledgement of a report a gateway published on
  * instance B comes from instance A when A applies that maker, and a trainer command posted to
- * A's REST API reaches a simulator client connected to B.
+ * A's REST API reaches a simulator client connected to B. Alarms travel too: one raised by A
+ * (which applies the maker) is listed and pushed by B, and acknowledged there for both.
  */
 
 jest.setTimeout(60_000);
@@ -48,9 +53,13 @@ describe('control messages between two cluster-mode instances', () => {
     await cleanRedis(cluster);
   });
 
-  it('acknowledges through B the reports B received for a maker A applies', async () => {
+  const makerOfA = async (skip = 0) => {
     const live = await members(cluster);
-    const maker = Array.from({ length: 100 }, (_, i) => `m${String(i + 1).padStart(5, '0')}`).find((id) => ownerOfMaker(id, live) === sourceA)!;
+    return Array.from({ length: 200 }, (_, i) => `m${String(i + 1).padStart(5, '0')}`).filter((id) => ownerOfMaker(id, live) === sourceA)[skip];
+  };
+
+  it('acknowledges through B the reports B received for a maker A applies', async () => {
+    const maker = await makerOfA();
     const address: GatewayAddress = { cluster, enterprise: maker, gateway: 'gw1' };
     const gateway = await connectGateway(b.mqttPort, address);
     clients.push(gateway);
@@ -89,5 +98,42 @@ describe('control messages between two cluster-mode instances', () => {
     expect(res.status).toBe(202);
     await waitFor(() => received, (list) => list.length > 0, 10_000);
     expect(received).toEqual([{ v: 1, cmd: 'speed', factor: 120 }]);
+  });
+
+  it('shows on B, live and listed, an alarm A raised, and an acknowledgement made on B on A too', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${b.httpPort}${WS_PATH}`);
+    const events: ServerEvent[] = [];
+    socket.on('message', (data) => events.push(JSON.parse(String(data)) as ServerEvent));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    try {
+      const maker = await makerOfA(1);
+      const address: GatewayAddress = { cluster, enterprise: maker, gateway: 'gw1' };
+      const gateway = await connectGateway(b.mqttPort, address);
+      clients.push(gateway);
+      await gateway.publishAsync(gatewayTopic(address, 'birth'), birth(0), { qos: 1 });
+      await gateway.publishAsync(gatewayTopic(address, 'report'), report(1, 1, 'fault').payload, { qos: 1 });
+
+      const raised = await waitFor(
+        () => getJson<AlarmListResponse>(a, ApiRoutes.alarms),
+        (r) => r.alarms.some((x) => x.enterprise === maker && x.kind === 'fault'),
+        10_000,
+      );
+      const alarm = raised.alarms.find((x) => x.enterprise === maker && x.kind === 'fault')!;
+      const onB = await waitFor(() => getJson<AlarmListResponse>(b, ApiRoutes.alarms), (r) => r.alarms.some((x) => x.id === alarm.id), 10_000);
+      expect(onB.alarms.find((x) => x.id === alarm.id)).toEqual(alarm);
+      await waitFor(() => events.some((e) => e.event === 'alarm' && e.data.id === alarm.id), (seen) => seen, 10_000);
+
+      const res = await fetch(`http://127.0.0.1:${b.httpPort}${ApiRoutes.alarmAck(alarm.id)}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.status).toBe(200);
+      const acked = await waitFor(
+        () => getJson<AlarmListResponse>(a, ApiRoutes.alarms),
+        (r) => r.alarms.find((x) => x.id === alarm.id)?.acknowledgedAt !== undefined,
+        10_000,
+      );
+      const [onBAfter] = (await getJson<AlarmListResponse>(b, ApiRoutes.alarms)).alarms.filter((x) => x.id === alarm.id);
+      expect(acked.alarms.find((x) => x.id === alarm.id)?.acknowledgedAt).toBe(onBAfter.acknowledgedAt);
+    } finally {
+      socket.close();
+    }
   });
 });

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { parseGatewayClientId } from '@clusterpulse/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import type { AlarmAckEvent, AlarmEvent } from '@clusterpulse/contracts';
 import { AggregationService } from '../aggregation/aggregation.service';
+import { AlarmStoreService } from '../aggregation/alarm-store.service';
 import type { FlushBatch } from '../aggregation/ledger';
 import { BrokerService } from '../broker/broker.service';
 import { APP_CONFIG } from '../config/app-config.module';
@@ -62,14 +64,21 @@ export class ClusterService {
   private redis: Redis | null = null;
   private subscriber: Redis | null = null;
   private members: string[] = [];
-  /** Slots whose lease this process holds (applying or handing over). */
+  /** Slots whose lease this process holds in Redis (applying, taking over or handing over). */
   private readonly held = new Set<number>();
+  /**
+   * Slots "ClusterSlot" names this process for, as far as it knows: it writes their makers' rows,
+   * figures and watermarks together, until it has stored everything it applied for them.
+   */
+  private readonly owned = new Set<number>();
   /** Slots whose reports this process applies. */
   private readonly active = new Set<number>();
   /** Last commit number applied per other source. */
   private seen = new Map<string, number>();
   private nextCommit = 1;
   private readonly gapPolls = new Map<string, number>();
+  /** Slots whose lease was lost while figures applied for them may still wait for a flush. */
+  private readonly unstored = new Set<number>();
   private timers: NodeJS.Timeout[] = [];
   private rebalancing: Promise<void> | null = null;
   private polling: Promise<void> | null = null;
@@ -84,6 +93,7 @@ export class ClusterService {
     private readonly broker: BrokerService,
     private readonly ledger: LedgerRepository,
     private readonly commits: CommitLogRepository,
+    private readonly alarms: AlarmStoreService,
   ) {
     this.enabled = config.CLUSTER_MODE === 'redis';
     const instance = config.INSTANCE_ID ?? `${os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}`;
@@ -98,9 +108,13 @@ export class ClusterService {
     return !this.enabled || this.active.has(slotOf(enterpriseId, this.slots));
   }
 
-  /** Whether this process may write the maker's rows: while it holds the slot, including while handing it over. */
+  /**
+   * Whether this process writes the maker's rows: from its claim of the slot until everything it
+   * applied there is stored (after a handover, or after losing the lease), never the rows of a
+   * maker it knows only from the others' commits.
+   */
   writes(enterpriseId: string): boolean {
-    return !this.enabled || this.held.has(slotOf(enterpriseId, this.slots));
+    return !this.enabled || this.owned.has(slotOf(enterpriseId, this.slots));
   }
 
   status(): ClusterStatus {
@@ -159,8 +173,12 @@ export class ClusterService {
     this.redis = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: 2 });
     // No ready check on a subscriber connection (see BrokerService).
     this.subscriber = new Redis(this.config.REDIS_URL, { enableReadyCheck: false });
-    await this.subscriber.subscribe(this.kickChannel);
-    this.subscriber.on('message', (_channel: string, message: string) => this.dropConnections(message));
+    await this.subscriber.subscribe(this.kickChannel, this.alarmChannel);
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.kickChannel) this.dropConnections(message);
+      else this.alarmHeard(message);
+    });
+    this.shareAlarms();
     await this.rebalance();
     const beat = Math.max(100, Math.floor(this.leaseMs / 4));
     this.timers.push(setInterval(() => void this.rebalance(), beat));
@@ -178,9 +196,11 @@ export class ClusterService {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.unsubscribeAlarms?.();
     await this.rebalancing;
     await this.polling;
     this.active.clear();
+    this.owned.clear();
     const redis = this.redis;
     if (redis) {
       await Promise.all([...this.held].map((slot) => redis.eval(RELEASE_SCRIPT, 1, this.slotKey(slot), this.source))).catch(() => undefined);
@@ -230,6 +250,50 @@ export class ClusterService {
     if (polls === GAP_REPORT_AFTER_POLLS) {
       this.logger.error(`commit log of ${source} jumps from ${expected - 1} to ${found}: its figures in between are missing from this instance's view until it restarts`);
     }
+  }
+
+  /**
+   * Alarms are raised where a maker's reports are applied; every dashboard, whichever instance it
+   * is connected to, lists them all and sees an acknowledgement made anywhere. Relayed alarms
+   * keep the id their instance gave them, so an acknowledgement names the same alarm everywhere.
+   */
+  private readonly relayed = new Set<string>();
+
+  private shareAlarms(): void {
+    const publish = (message: { alarm?: AlarmEvent; ack?: AlarmAckEvent }) => {
+      void this.redis?.publish(this.alarmChannel, JSON.stringify({ from: this.source, ...message })).catch(() => undefined);
+    };
+    this.unsubscribeAlarms = this.agg.onAlarm((alarm) => {
+      if (!this.relayed.has(alarm.id)) publish({ alarm });
+    });
+    this.alarms.onAck((ack) => {
+      if (!this.relayed.has(`ack:${ack.id}`)) publish({ ack });
+    });
+  }
+
+  private unsubscribeAlarms: (() => void) | null = null;
+
+  private alarmHeard(message: string): void {
+    let parsed: { from: string; alarm?: AlarmEvent; ack?: AlarmAckEvent };
+    try {
+      parsed = JSON.parse(message) as typeof parsed;
+    } catch {
+      return;
+    }
+    if (parsed.from === this.source) return;
+    // Bounded: an id only needs remembering while its own echo could still arrive.
+    if (this.relayed.size > 10_000) this.relayed.clear();
+    if (parsed.alarm) {
+      this.relayed.add(parsed.alarm.id);
+      this.agg.relayAlarm(parsed.alarm);
+    } else if (parsed.ack) {
+      this.relayed.add(`ack:${parsed.ack.id}`);
+      this.alarms.acknowledge(parsed.ack.id, parsed.ack.acknowledgedAt);
+    }
+  }
+
+  private get alarmChannel(): string {
+    return `${this.prefix}:alarms`;
   }
 
   private get kickChannel(): string {
@@ -285,6 +349,17 @@ export class ClusterService {
         this.logger.error(`lease of slot ${slot} was lost (this process stalled longer than CLUSTER_LEASE_MS); no longer applying it`);
         this.active.delete(slot);
         this.held.delete(slot);
+        this.unstored.add(slot);
+      }
+    }
+    // What was applied for a lost slot is stored (the fence refuses it if another instance has
+    // claimed the slot meanwhile, and this process stops); then its rows are no longer ours.
+    if (this.unstored.size > 0) {
+      const failures = this.flush.stats.failures;
+      await this.flush.flush();
+      if (this.flush.stats.failures === failures) {
+        for (const slot of this.unstored) if (!this.held.has(slot)) this.owned.delete(slot);
+        this.unstored.clear();
       }
     }
 
@@ -295,26 +370,31 @@ export class ClusterService {
       const failures = this.flush.stats.failures;
       await this.flush.flush();
       if (this.flush.stats.failures === failures) {
+        for (const slot of leaving) this.owned.delete(slot);
         await Promise.all(leaving.map((slot) => redis.eval(RELEASE_SCRIPT, 1, this.slotKey(slot), this.source)));
         for (const slot of leaving) this.held.delete(slot);
         this.logger.log(`handed over ${leaving.length} slots`);
       }
     }
 
-    // Take over: the lease first, then the stored watermarks, then open the gate.
-    const taken: number[] = [];
+    // Take over: the lease first, then the claim, then the stored watermarks, then open the gate.
     for (const slot of wanted) {
       if (this.held.has(slot)) continue;
       const ok = await redis.set(this.slotKey(slot), this.source, 'PX', this.leaseMs, 'NX');
-      if (ok === 'OK') {
-        this.held.add(slot);
-        taken.push(slot);
-      }
+      if (ok === 'OK') this.held.add(slot);
     }
+    const taken = [...this.held].filter((slot) => wanted.has(slot) && !this.active.has(slot));
     if (taken.length === 0) return;
     const takenSet = new Set(taken);
-    const makers = [...this.agg.enterprises.keys()].filter((id) => takenSet.has(slotOf(id, this.slots)));
     await this.commits.claimSlots(this.source, taken);
+    // Figures this process applied for these slots before it lost their lease without handing
+    // over (Redis unreachable, say) are stored first, so the watermarks read next cover them.
+    // Rows of the others' makers it merely knows of stay out of this flush: not owned yet.
+    const failures = this.flush.stats.failures;
+    await this.flush.flush();
+    if (this.flush.stats.failures !== failures) return;
+    for (const slot of taken) this.owned.add(slot);
+    const makers = [...this.agg.enterprises.keys()].filter((id) => takenSet.has(slotOf(id, this.slots)));
     const rows = await this.commits.watermarks(makers);
     this.agg.adoptGateways(rows, (enterpriseId) => takenSet.has(slotOf(enterpriseId, this.slots)));
     for (const slot of taken) this.active.add(slot);
