@@ -1,6 +1,5 @@
 import {
   chinaDay,
-  chinaDayStart,
   chinaYear,
   gatewayClientId,
   readingExcursions,
@@ -452,9 +451,11 @@ export class AggregationService {
    * pending batch: it is stored already). Rows of makers this instance writes itself are skipped,
    * its own state of them being newer; their figures count, since they were committed elsewhere.
    */
-  applyCommitted(batch: FlushBatch, mine: (enterpriseId: string) => boolean): void {
+  applyCommitted(batch: FlushBatch, mine: (enterpriseId: string) => boolean, origin: { run: string; dataStart: number | null }): void {
     // The owner of some maker saw a new run first (its report overtook the simulator's status).
     for (const r of batch.runs) if (this.isNewRun(r.id)) this.startRun(r.id, r.startedTs);
+    // The owner's earliest interval start when it cut the batch: the run-rate counts from there.
+    if (origin.run === this.run && origin.dataStart !== null && (this.dataStart === null || origin.dataStart < this.dataStart)) this.dataStart = origin.dataStart;
     const current = (key: string): string | null => {
       const cut = key.indexOf('|');
       return key.slice(0, cut) === this.run ? key.slice(cut + 1) : null;
@@ -473,8 +474,6 @@ export class AggregationService {
       const [enterpriseId, day] = key.split('|');
       this.addTo(this.ensureEnterprise(enterpriseId).years, Number(day.slice(0, 4)), cell, emptyEnterpriseDay, addEnterpriseDay);
       this.addTo(this.clusterDays, day, cell, emptyEnterpriseDay, addEnterpriseDay);
-      const start = chinaDayStart(day);
-      if (this.dataStart === null || start < this.dataStart) this.dataStart = start;
     }
     for (const [name, n] of batch.counters) this.counters.set(name, (this.counters.get(name) ?? 0) + n);
     for (const row of batch.enterprises) {
