@@ -121,6 +121,8 @@ export interface ServerView {
   totals: Totals;
   perMaker: Record<string, number>;
   duplicates: number;
+  /** Every figure the KPIs derive from the totals: run-rate, projection, OEE, energy per piece. */
+  derived: Pick<ClusterKpisResponse, 'sales' | 'production' | 'oee' | 'kwhPer1000Pieces' | 'simDate'>;
 }
 
 async function get<T>(httpPort: number, route: string): Promise<T> {
@@ -141,6 +143,7 @@ export async function readView(httpPort: number, year = 2020): Promise<ServerVie
     totals: { reports: k.ingest.accepted, salesFen: sum('salesFen'), good: sum('good'), defective: sum('defective'), energyWh: sum('energyWh') },
     perMaker: Object.fromEntries(makers.enterprises.filter((e) => e.yearToDateFen > 0).map((e) => [e.id, e.yearToDateFen])),
     duplicates: k.ingest.duplicates,
+    derived: { sales: k.sales, production: k.production, oee: k.oee, kwhPer1000Pieces: k.kwhPer1000Pieces, simDate: k.simDate },
   };
 }
 

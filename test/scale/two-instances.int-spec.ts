@@ -95,6 +95,7 @@ describe('two instances in cluster mode', () => {
     expect(ledgerTotals(ledger.totals)).toEqual(ledgerTotals(refLedger.totals));
     for (const view of [viewA, viewB]) {
       expect(view.totals).toEqual(refView.totals);
+      expect(view.derived).toEqual(refView.derived);
       expect(view.perMaker).toEqual(refView.perMaker);
       expect(view.perMaker).toEqual(ledgerPerMaker(ledger.gateways));
     }

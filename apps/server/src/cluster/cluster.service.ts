@@ -30,14 +30,6 @@ for i, key in ipairs(KEYS) do
 end
 return lost`;
 
-export interface ClusterStatus {
-  mode: 'off' | 'redis';
-  instance: string;
-  members: string[];
-  activeSlots: number;
-  slots: number;
-}
-
 /**
  * Cluster mode (CLUSTER_MODE=redis). Instances find each other through Redis (a membership key
  * per process, renewed every quarter lease); makers are split into CLUSTER_SLOTS slots and each
@@ -47,7 +39,9 @@ export interface ClusterStatus {
  * and only then deleting the lease, so two instances never apply the same gateway's reports.
  * A dead instance's leases simply expire. After taking a slot the instance asks every instance to
  * drop that slot's gateway connections: the gateways reconnect, announce themselves and replay
- * whatever is not acknowledged, which the new owner applies from the stored watermark on.
+ * whatever is not acknowledged, which the new owner applies from the stored watermark on. The
+ * database has the last word on ownership ("ClusterSlot"): a flush commits only the slots this
+ * process still owns there, so one that stalled past its lease cannot double anything.
  *
  * Figures of the other instances arrive through the commit log (CommitLogRepository), so every
  * instance's REST API and dashboard show the whole cluster.
@@ -117,10 +111,6 @@ export class ClusterService {
     return !this.enabled || this.owned.has(slotOf(enterpriseId, this.slots));
   }
 
-  status(): ClusterStatus {
-    return { mode: this.enabled ? 'redis' : 'off', instance: this.source, members: [...this.members], activeSlots: this.active.size, slots: this.slots };
-  }
-
   /**
    * Cluster mode's replacement for the plain restore: the state is read while no instance can
    * commit, so it holds exactly the commits counted in `seen`, and the commit log carries on
@@ -133,7 +123,8 @@ export class ClusterService {
     this.seen = seen;
     this.agg.writeFilter = (enterpriseId) => this.writes(enterpriseId);
     this.flush.commitLog = {
-      statements: (batch) => this.commits.statements(this.source, this.nextCommit, batch, this.slotsWritten(batch)),
+      // Called as the batch is cut, so run and dataStart are those of exactly the reports in it.
+      statements: (batch) => this.commits.statements(this.source, this.nextCommit, batch, { run: this.agg.run, dataStart: this.agg.dataStart }, this.slotsWritten(batch)),
       committed: () => {
         this.nextCommit++;
       },
@@ -236,7 +227,7 @@ export class ClusterService {
           blocked.add(row.source);
           continue;
         }
-        this.agg.applyCommitted(row.batch, (enterpriseId) => this.writes(enterpriseId));
+        this.agg.applyCommitted(row.batch, (enterpriseId) => this.writes(enterpriseId), row.origin);
         this.seen.set(row.source, row.n);
         this.gapPolls.delete(row.source);
       }

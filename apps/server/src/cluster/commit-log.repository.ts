@@ -14,6 +14,13 @@ export interface CommitRow {
   source: string;
   n: number;
   batch: FlushBatch;
+  /** The committing instance's run and earliest report interval start when it cut the batch. */
+  origin: CommitOrigin;
+}
+
+export interface CommitOrigin {
+  run: string;
+  dataStart: number | null;
 }
 
 /**
@@ -30,14 +37,14 @@ export const SLOT_LOST = 'cluster slot taken over by another instance';
 /** Maps survive JSON as tagged entry lists, so a batch round-trips whatever fields it grows. */
 const MAP_TAG = '__map';
 
-export function encodeBatch(batch: FlushBatch): string {
-  return JSON.stringify(batch, (_key, value: unknown) => (value instanceof Map ? { [MAP_TAG]: [...value] } : value));
+export function encodeBatch(batch: FlushBatch, origin: CommitOrigin): string {
+  return JSON.stringify({ origin, batch }, (_key, value: unknown) => (value instanceof Map ? { [MAP_TAG]: [...value] } : value));
 }
 
-export function decodeBatch(text: string): FlushBatch {
+export function decodeBatch(text: string): { batch: FlushBatch; origin: CommitOrigin } {
   return JSON.parse(text, (_key, value: unknown) =>
     value && typeof value === 'object' && MAP_TAG in value ? new Map((value as Record<string, Array<[unknown, unknown]>>)[MAP_TAG]) : value,
-  ) as FlushBatch;
+  ) as { batch: FlushBatch; origin: CommitOrigin };
 }
 
 /**
@@ -85,7 +92,7 @@ export class CommitLogRepository {
    * that this process still owns every slot whose makers the batch writes; then the batch as
    * commit n of source.
    */
-  statements(source: string, n: number, batch: FlushBatch, slots: number[]): SqlStatement[] {
+  statements(source: string, n: number, batch: FlushBatch, origin: CommitOrigin, slots: number[]): SqlStatement[] {
     const fence: SqlStatement[] = [];
     if (slots.length > 0) {
       const owner = source.replace(/'/g, "''");
@@ -103,7 +110,7 @@ export class CommitLogRepository {
     return [
       { sql: `SELECT pg_advisory_xact_lock_shared(${lockArgs(this.prisma.target.schema)})`, params: [] },
       ...fence,
-      { sql: `INSERT INTO "ClusterCommit" ("source", "n", "at", "batch") VALUES ($1, $2, $3, $4)`, params: [source, n, Date.now(), encodeBatch(batch)] },
+      { sql: `INSERT INTO "ClusterCommit" ("source", "n", "at", "batch") VALUES ($1, $2, $3, $4)`, params: [source, n, Date.now(), encodeBatch(batch, origin)] },
     ];
   }
 
@@ -128,7 +135,7 @@ export class CommitLogRepository {
       self,
       JSON.stringify(Object.fromEntries(seen)),
     );
-    return rows.map((r) => ({ source: r.source, n: Number(r.n), batch: decodeBatch(r.batch) }));
+    return rows.map((r) => ({ source: r.source, n: Number(r.n), ...decodeBatch(r.batch) }));
   }
 
   /** Rows older than the retention are in every snapshot taken since, and read by every live instance. */
