@@ -13,6 +13,7 @@ import {
   ledgerTotals,
   members,
   readView,
+  settled,
   repoRoot,
   stopProcess,
   uniqueClusterId,
@@ -84,6 +85,7 @@ describe('kill -9 of one of two instances during a simulator run', () => {
     const log: string[] = [];
     const start = sim.clock.now();
     let applied = 0;
+    let takeover: Promise<number> | undefined;
     for (let day = 1; day <= DAYS; day++) {
       sim.clock.set(start + day * DAY_MS);
       if (day === KILL_AFTER_DAY) {
@@ -93,6 +95,9 @@ describe('kill -9 of one of two instances during a simulator run', () => {
         round.down.add(mqttA);
         expect(await stopProcess(a, 'SIGKILL')).toBeNull();
         log.push(`killed a after ${applied} reports in its view; ledger had ${sim.ledger.totals().reports}`);
+        const killedAt = Date.now();
+        // The survivor alone holds every slot once the dead instance's leases expired.
+        takeover = waitFor(() => settled(cluster, 1), (ok) => ok, 30_000).then(() => Date.now() - killedAt);
       }
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -102,6 +107,7 @@ describe('kill -9 of one of two instances during a simulator run', () => {
     const expected = { totals: ledgerTotals(ledger.totals), perMaker: ledgerPerMaker(ledger.gateways) };
 
     try {
+      log.push(`survivor held every slot ${await takeover} ms after the kill`);
       expect(status.unacked).toBe(0);
       expect(applied).toBeGreaterThan(0);
       expect(ledger.totals.reports).toBeGreaterThan(applied);
@@ -118,6 +124,7 @@ describe('kill -9 of one of two instances during a simulator run', () => {
       procs.push(c);
       const restored = await readView(httpC);
       expect({ totals: restored.totals, perMaker: restored.perMaker }).toEqual(expected);
+      if (process.env.SCALE_LOG) console.log(log.join('\n'));
     } catch (error) {
       throw new Error(`${(error as Error).message}\n\n${log.join('\n')}\n\nserver b output:\n${b.output()}`);
     }
