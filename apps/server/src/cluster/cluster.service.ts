@@ -12,13 +12,13 @@ import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
 import { FlushService } from '../persistence/flush.service';
 import { LedgerRepository } from '../persistence/ledger.repository';
-import { CommitLogRepository, SLOT_LOST } from './commit-log.repository';
+import { CommitLogRepository, SLOT_LOST, type CommitRow } from './commit-log.repository';
 import { slotOf, slotsOwnedBy } from './rendezvous';
 
 /** Commit-log rows older than this are pruned; a live instance reads them within a second or two. */
 const COMMIT_RETENTION_MS = 15 * 60_000;
 const PRUNE_INTERVAL_MS = 60_000;
-/** Polls of the commit log that may find the same hole before it is reported (rows overtaken by a later `at`). */
+/** Polls that found the same hole in a source's commits (rows pruned unread) before it is reported once. */
 const GAP_REPORT_AFTER_POLLS = 20;
 
 /** Releases a lease only if this process still holds it (a lease that expired may be someone else's). */
@@ -217,12 +217,12 @@ export class ClusterService {
 
   private async pollOnce(): Promise<void> {
     for (;;) {
-      const rows = await this.commits.after(this.source, this.seen);
+      const rows = inCommitOrder(await this.commits.after(this.source, this.seen));
       const blocked = new Set<string>();
       for (const row of rows) {
         const expected = (this.seen.get(row.source) ?? 0) + 1;
         if (blocked.has(row.source) || row.n !== expected) {
-          // A later commit overtook an earlier one in the `at` order: wait for the earlier.
+          // Rows before it were pruned before this instance read them (it fell far behind).
           if (!blocked.has(row.source)) this.noteGap(row.source, expected, row.n);
           blocked.add(row.source);
           continue;
@@ -415,4 +415,24 @@ export class ClusterService {
     }
     if (dropped > 0) this.logger.log(`dropped ${dropped} gateway connections of slots taken over, so they replay`);
   }
+}
+
+/**
+ * Each source's commits in their own order (by number: a clock stepping back must not reorder
+ * them), and the sources interleaved by commit time, so that when a maker moved, the rows its
+ * earlier owner wrote are applied before the new owner's.
+ */
+export function inCommitOrder(rows: CommitRow[]): CommitRow[] {
+  const bySource = new Map<string, CommitRow[]>();
+  for (const row of rows) bySource.set(row.source, [...(bySource.get(row.source) ?? []), row]);
+  const keyed: Array<{ row: CommitRow; t: number }> = [];
+  for (const list of bySource.values()) {
+    let t = -Infinity;
+    for (const row of list.sort((a, b) => a.n - b.n)) {
+      t = Math.max(t, row.at);
+      keyed.push({ row, t });
+    }
+  }
+  keyed.sort((a, b) => a.t - b.t || (a.row.source < b.row.source ? -1 : a.row.source > b.row.source ? 1 : a.row.n - b.row.n));
+  return keyed.map((k) => k.row);
 }

@@ -13,6 +13,8 @@ export interface SqlStatement {
 export interface CommitRow {
   source: string;
   n: number;
+  /** Wall-clock time of the commit on its instance. */
+  at: number;
   batch: FlushBatch;
   /** The committing instance's run and earliest report interval start when it cut the batch. */
   origin: CommitOrigin;
@@ -128,14 +130,14 @@ export class CommitLogRepository {
 
   /** Commits of other sources past what `seen` says was applied, in commit order per source. */
   async after(self: string, seen: ReadonlyMap<string, number>, limit = 200): Promise<CommitRow[]> {
-    const rows = await this.prisma.client.$queryRawUnsafe<Array<{ source: string; n: number; batch: string }>>(
-      `SELECT "source", "n", "batch" FROM "ClusterCommit"
+    const rows = await this.prisma.client.$queryRawUnsafe<Array<{ source: string; n: number; at: number | bigint; batch: string }>>(
+      `SELECT "source", "n", "at", "batch" FROM "ClusterCommit"
         WHERE "source" <> $1 AND "n" > COALESCE((($2::jsonb) ->> "source")::int, 0)
         ORDER BY "at", "source", "n" LIMIT ${Math.floor(limit)}`,
       self,
       JSON.stringify(Object.fromEntries(seen)),
     );
-    return rows.map((r) => ({ source: r.source, n: Number(r.n), ...decodeBatch(r.batch) }));
+    return rows.map((r) => ({ source: r.source, n: Number(r.n), at: Number(r.at), ...decodeBatch(r.batch) }));
   }
 
   /** Rows older than the retention are in every snapshot taken since, and read by every live instance. */

@@ -1,7 +1,8 @@
 import type { BirthPayload, ReportPayload } from '@clusterpulse/contracts';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { KpiViewService } from '../aggregation/kpi-view.service';
-import { decodeBatch, encodeBatch } from './commit-log.repository';
+import { inCommitOrder } from './cluster.service';
+import { decodeBatch, encodeBatch, type CommitRow } from './commit-log.repository';
 
 /**
  * What the commit log carries: an owner's flush batch, through JSON, added by another instance to
@@ -106,5 +107,14 @@ describe('a committed batch on another instance', () => {
     expect({ lastSeq: gw.lastSeq, held: gw.held.size }).toEqual({ lastSeq: 7, held: 0 });
     expect(agg.applyReport(address, report(7, 7))).toBe('duplicate');
     expect(agg.applyReport(address, report(8, 8))).toBe('applied');
+  });
+});
+
+describe('commit-log rows read back', () => {
+  const row = (source: string, n: number, at: number): CommitRow => ({ source, n, at, batch: undefined as never, origin: { run: '', dataStart: null } });
+
+  it("keep each source's numbering even when its clock stepped back, and interleave sources by time", () => {
+    const rows = [row('a/1', 2, 900), row('b/1', 1, 950), row('a/1', 1, 1000), row('a/1', 3, 1100), row('b/1', 2, 1050)];
+    expect(inCommitOrder(rows).map((r) => `${r.source}#${r.n}`)).toEqual(['b/1#1', 'a/1#1', 'a/1#2', 'b/1#2', 'a/1#3']);
   });
 });
