@@ -385,9 +385,9 @@ export class ClusterService {
     await this.flush.flush();
     if (this.flush.stats.failures !== failures) return;
     for (const slot of taken) this.owned.add(slot);
-    const makers = [...this.agg.enterprises.keys()].filter((id) => takenSet.has(slotOf(id, this.slots)));
-    const rows = await this.commits.watermarks(makers);
-    this.agg.adoptGateways(rows, (enterpriseId) => takenSet.has(slotOf(enterpriseId, this.slots)));
+    const inTaken = (enterpriseId: string) => takenSet.has(slotOf(enterpriseId, this.slots));
+    const rows = (await this.commits.watermarks()).filter((row) => inTaken(row.enterpriseId));
+    this.agg.adoptGateways(rows, inTaken);
     for (const slot of taken) this.active.add(slot);
     this.logger.log(`took over ${taken.length} slots (${this.active.size}/${this.slots} applied here)`);
     // Gateways of these slots may have published while no one applied them: make them replay.

@@ -145,13 +145,12 @@ export class CommitLogRepository {
     return this.prisma.client.$executeRawUnsafe(`DELETE FROM "ClusterCommit" WHERE "at" < $1`, Date.now() - olderThanMs);
   }
 
-  /** Stored watermarks of the given makers' gateways, for a slot taken over. */
-  async watermarks(enterpriseIds: string[]): Promise<Array<{ id: string; enterpriseId: string; lastSeq: number }>> {
-    if (enterpriseIds.length === 0) return [];
-    const rows = await this.prisma.client.$queryRawUnsafe<Array<{ id: string; enterpriseId: string; lastSeq: number | bigint }>>(
-      `SELECT "id", "enterpriseId", "lastSeq" FROM "Gateway" WHERE "enterpriseId" = ANY($1::text[])`,
-      enterpriseIds,
-    );
+  /**
+   * Every gateway's stored watermark, for slots taken over: read whole, because a maker committed
+   * by its previous owner just before it died may not have reached this instance's view yet.
+   */
+  async watermarks(): Promise<Array<{ id: string; enterpriseId: string; lastSeq: number }>> {
+    const rows = await this.prisma.client.$queryRawUnsafe<Array<{ id: string; enterpriseId: string; lastSeq: number | bigint }>>(`SELECT "id", "enterpriseId", "lastSeq" FROM "Gateway"`);
     return rows.map((r) => ({ id: r.id, enterpriseId: r.enterpriseId, lastSeq: Number(r.lastSeq) }));
   }
 
