@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { DeviceInfo, FlushBatch, RestoredState } from '../aggregation/ledger';
 import { PrismaService } from './prisma.service';
+import { SqliteWriter } from './sqlite-writer';
 
 type Value = string | number | boolean | null;
 
@@ -23,8 +24,26 @@ const num = (value: unknown): number => (typeof value === 'bigint' ? Number(valu
  * UPDATE` statements (deltas added, current rows overwritten), figures and watermarks together.
  */
 @Injectable()
-export class LedgerRepository {
+export class LedgerRepository implements OnApplicationShutdown {
+  /** SQLite files are written from a worker thread; undefined until the first flush decides. */
+  private writer: SqliteWriter | null | undefined;
+
   constructor(private readonly prisma: PrismaService) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    const writer = this.writer;
+    this.writer = null;
+    await writer?.close();
+  }
+
+  private sqliteWriter(): SqliteWriter | null {
+    if (this.writer === undefined) {
+      const { dialect, location } = this.prisma.target;
+      // An in-memory database exists only on the connection that made it.
+      this.writer = dialect === 'sqlite' && location !== ':memory:' ? new SqliteWriter(location) : null;
+    }
+    return this.writer?.usable ? this.writer : null;
+  }
 
   /** `extra` statements run last in the same transaction (cluster mode's commit log). */
   async flush(batch: FlushBatch, extra: Array<{ sql: string; params: Value[] }> = []): Promise<number> {
@@ -96,6 +115,11 @@ export class LedgerRepository {
     for (const upsert of upserts) statements.push(...this.statements(upsert));
     if (statements.length === 0) return 0;
     statements.push(...extra);
+    const writer = this.sqliteWriter();
+    if (writer) {
+      await writer.run(statements);
+      return statements.length;
+    }
     const client = this.prisma.client;
     await client.$transaction(statements.map((s) => client.$executeRawUnsafe(s.sql, ...s.params)));
     return statements.length;
