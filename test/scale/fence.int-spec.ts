@@ -66,4 +66,8 @@ describe('an instance whose slots were taken over', () => {
     expect(fatal[0]).toMatch(/taken over by another instance/);
     expect(await stored()).toBe(before);
   });
+
+  it('is joined by no instance that splits the makers into a different number of slots', async () => {
+    await expect(startServer(db.url, { ...clusterEnv(cluster, db.url, 'c'), CLUSTER_SLOTS: '32' })).rejects.toThrow(/CLUSTER_SLOTS is 32 here but 64/);
+  });
 });

@@ -77,6 +77,9 @@ export class CommitLogRepository {
         "owner" TEXT NOT NULL DEFAULT '',
         "epoch" BIGINT NOT NULL DEFAULT 0)`);
       await pg.query(`INSERT INTO "ClusterSlot" ("slot") SELECT generate_series(0, $1::int - 1) ON CONFLICT DO NOTHING`, [slots]);
+      // Instances that split the makers differently would each apply makers the others apply too.
+      const { rows } = await pg.query<{ n: string }>(`SELECT count(*) AS n FROM "ClusterSlot"`);
+      if (Number(rows[0].n) !== slots) throw new Error(`CLUSTER_SLOTS is ${slots} here but ${rows[0].n} in the database's cluster: every instance needs the same value`);
     });
   }
 
