@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const serverMain = path.join(root, 'apps/server/dist/main.js');
@@ -24,6 +25,8 @@ const httpPort = process.env.PORT ?? '3000';
 const mqttPort = process.env.MQTT_PORT ?? '1883';
 const simulatorArgs = process.argv.slice(2);
 const credentialsFile = path.join(root, 'data', 'credentials.json');
+// The trainer panel needs a token; a demo without one gets a fresh token printed at start.
+const trainerToken = process.env.TRAINER_TOKEN || randomBytes(12).toString('base64url');
 
 /** The value of a simulator flag given as `--name value` or `--name=value`. */
 function flagValue(args, name) {
@@ -95,13 +98,13 @@ if (seed.status !== 0) {
   process.exit(1);
 }
 
-run('server', serverMain, [], {});
+run('server', serverMain, [], { TRAINER_TOKEN: trainerToken });
 if (!(await waitForHttp(`http://127.0.0.1:${httpPort}${ApiRoutes.kpis}`, 60_000))) {
   if (!stopping) {
     console.error(`the server did not answer on port ${httpPort} within 60 s; stopping.`);
     stop(1);
   }
 } else {
-  console.log(`\n  ClusterPulse dashboard: http://localhost:${httpPort}\n  MQTT broker: mqtt://localhost:${mqttPort}\n`);
+  console.log(`\n  ClusterPulse dashboard: http://localhost:${httpPort}\n  Trainer token: ${trainerToken}\n  MQTT broker: mqtt://localhost:${mqttPort}\n`);
   run('simulator', simulatorMain, ['--broker', `mqtt://127.0.0.1:${mqttPort}`, '--credentials', credentialsFile, '--progress', ...simulatorArgs], {});
 }
