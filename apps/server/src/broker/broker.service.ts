@@ -7,6 +7,9 @@ import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
 import { withExactRetainedLookup, type RetainedStore } from './exact-retained';
 
+/** How long a closing broker waits for the cluster-mode emitter to say goodbye to Redis. */
+const EMITTER_CLOSE_WAIT_MS = 2_000;
+
 /** The error a taken port turns into: names the variable to change, since 1883 is often Mosquitto's. */
 export class PortInUseError extends Error {
   constructor(readonly variable: 'PORT' | 'MQTT_PORT', readonly port: number, hint = '') {
@@ -28,6 +31,12 @@ export class BrokerService {
 
   /** Closed with the broker: aedes closes its emitter but leaves the persistence to its owner. */
   private persistenceClose: (() => Promise<void>) | null = null;
+
+  /**
+   * The cluster-mode emitter's Redis connections. Its close waits for their 'end', which never
+   * comes for a broker that never listened (an instance refused at start): they are ours to drop.
+   */
+  private readonly emitterConnections: Redis[] = [];
 
   constructor(@Optional() @Inject(APP_CONFIG) config?: AppConfig) {
     const options: AedesOptions = {
@@ -73,7 +82,10 @@ export class BrokerService {
     };
     // A subscriber connection must not run ioredis' ready check: its INFO can reach Redis after
     // the first PSUBSCRIBE and is refused there, which ends the connection (seen at start).
-    const mq = mqemitterRedis({ subConn: new Redis(config.REDIS_URL, { enableReadyCheck: false }), pubConn: new Redis(config.REDIS_URL), concurrency: 0 });
+    const subConn = new Redis(config.REDIS_URL, { enableReadyCheck: false });
+    const pubConn = new Redis(config.REDIS_URL);
+    this.emitterConnections.push(subConn, pubConn);
+    const mq = mqemitterRedis({ subConn, pubConn, concurrency: 0 });
     // Connection trouble is retried by ioredis; unheard, the emitter's error event would end the process.
     mq.state.on('error', (error) => this.logger.warn(`Redis emitter: ${error.message}`));
     return {
@@ -148,7 +160,11 @@ export class BrokerService {
     if (server) {
       server.close();
     }
-    if (!this.aedes.closed) await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+    if (!this.aedes.closed) {
+      const closed = new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+      await (this.emitterConnections.length === 0 ? closed : Promise.race([closed, new Promise((resolve) => setTimeout(resolve, EMITTER_CLOSE_WAIT_MS).unref())]));
+    }
+    for (const connection of this.emitterConnections.splice(0)) connection.disconnect();
     if (server) {
       // close() above stopped new connections; aedes closed the live ones.
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
