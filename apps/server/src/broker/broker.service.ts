@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
 import { withExactRetainedLookup, type RetainedStore } from './exact-retained';
+import { mqttConnectionCap, openFileLimit } from './fd-limit';
 
 /** How long a closing broker waits for the cluster-mode emitter to say goodbye to Redis. */
 const EMITTER_CLOSE_WAIT_MS = 2_000;
@@ -104,6 +105,21 @@ export class BrokerService {
   async listen(port: number, host?: string): Promise<number> {
     await this.aedes.listen();
     const server = net.createServer(this.aedes.handle);
+    const limit = openFileLimit();
+    const cap = mqttConnectionCap(limit);
+    if (cap !== null) {
+      // Past the cap Node closes new sockets at once: gateways retry, and HTTP still answers.
+      server.maxConnections = cap;
+      let dropped = 0;
+      server.on('drop', () => {
+        if (dropped++ === 0) {
+          setTimeout(() => {
+            this.logger.warn(`refused ${dropped} MQTT connections over the cap of ${cap} (open-file limit ${limit}): raise ulimit -n to connect more gateways`);
+            dropped = 0;
+          }, 10_000).unref();
+        }
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
         server.off('listening', onListening);
@@ -119,7 +135,7 @@ export class BrokerService {
     });
     this.server = server;
     this.boundPort = (server.address() as net.AddressInfo).port;
-    this.logger.log(`MQTT broker listening on port ${this.boundPort}`);
+    this.logger.log(`MQTT broker listening on port ${this.boundPort}${cap === null ? '' : `, at most ${cap} connections (open-file limit ${limit})`}`);
     return this.boundPort;
   }
 
