@@ -24,6 +24,27 @@ const { ApiRoutes } = createRequire(import.meta.url)(path.join(root, 'libs/contr
 const httpPort = process.env.PORT ?? '3000';
 const mqttPort = process.env.MQTT_PORT ?? '1883';
 const simulatorArgs = process.argv.slice(2);
+
+// One MQTT connection per maker, in the server and in the simulator alike: both need a descriptor
+// per maker and some to spare. Where the open-file limit is too low for the whole cluster, the demo
+// runs as many makers as fit and says so, rather than starving the server's HTTP and database.
+const FULL_CLUSTER = 20_000;
+const SPARE_DESCRIPTORS = 2_048;
+function openFileLimit() {
+  try {
+    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.trim().split(/\s+/)[3]);
+    return Number.isInteger(soft) && soft > 0 ? soft : null;
+  } catch {
+    return null;
+  }
+}
+const fdLimit = openFileLimit();
+if (!simulatorArgs.some((arg) => arg === '--makers' || arg.startsWith('--makers=')) && fdLimit !== null && fdLimit - SPARE_DESCRIPTORS < FULL_CLUSTER) {
+  const makers = Math.max(100, fdLimit - SPARE_DESCRIPTORS);
+  simulatorArgs.push('--makers', String(makers));
+  console.log(`The open-file limit (ulimit -n) is ${fdLimit}: running ${makers} of the cluster's ${FULL_CLUSTER} makers. Raise the limit to run them all.`);
+}
 const credentialsFile = path.join(root, 'data', 'credentials.json');
 // The trainer panel needs a token; a demo without one gets a fresh token printed at start.
 const trainerToken = process.env.TRAINER_TOKEN || randomBytes(12).toString('base64url');
