@@ -1,10 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiRoutes, OpsRoutes, type ClusterKpisResponse, type DailyHistoryResponse, type EnterpriseListResponse } from '@clusterpulse/contracts';
-import { CLUSTER, DATABASES, freshDatabase, waitFor, type TestDatabase } from '../../apps/server/test/harness';
+import { CLUSTER, DATABASES, freePort, freshDatabase, waitFor, type TestDatabase } from '../../apps/server/test/harness';
 
 /**
  * Reconciliation: the server and the simulator run as separate processes; the server is killed
@@ -37,14 +36,6 @@ interface LedgerTotals {
 interface LedgerFile {
   totals: LedgerTotals;
   gateways: Record<string, LedgerTotals & { lastSeq: number }>;
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
 }
 
 interface Proc {

@@ -3,21 +3,13 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { OpsRoutes } from '@clusterpulse/contracts';
 import { NON_MQTT_DESCRIPTORS } from '../src/broker/fd-limit';
-import { CLUSTER, freshDatabase, waitFor } from './harness';
+import { CLUSTER, freePort, freshDatabase, waitFor } from './harness';
 
 jest.setTimeout(90_000);
 
 const serverDir = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(serverDir, '../..');
 const main = path.join(serverDir, 'dist/main.js');
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 /** Opens a TCP connection and waits until it is either established or closed by the server. */
 function connect(port: number): Promise<net.Socket> {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -135,4 +136,13 @@ export function report(seq: number, n = seq, state: 'running' | 'fault' = 'runni
 
 export function reportTopic(address: GatewayAddress): string {
   return gatewayTopic(address, 'report');
+}
+
+/** A TCP port free right now, for a server process a test starts (it binds the port itself). */
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
 }

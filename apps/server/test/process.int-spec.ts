@@ -2,21 +2,13 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { ApiRoutes, gatewayTopic, type ClusterKpisResponse } from '@clusterpulse/contracts';
-import { CLUSTER, birth, closeClient, connectGateway, freshDatabase, getJson, report, reportTopic, startServer, waitFor } from './harness';
+import { CLUSTER, birth, closeClient, connectGateway, freePort, freshDatabase, getJson, report, reportTopic, startServer, waitFor } from './harness';
 
 jest.setTimeout(90_000);
 
 const serverDir = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(serverDir, '../..');
 const main = path.join(serverDir, 'dist/main.js');
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, LOG_LEVEL: 'warn', CLUSTER_ID: CLUSTER, MQTT_ALLOW_ANONYMOUS: 'true', ...extra };
