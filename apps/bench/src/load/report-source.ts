@@ -100,12 +100,7 @@ function modelScript(cluster: string, index: number, seed: number): GatewayScrip
     bodies.push(JSON.stringify(body).slice(1));
   }
   return {
-    address,
-    clientId: gatewayClientId(address),
-    reportTopic: gatewayTopic(address, 'report'),
-    birthTopic: gatewayTopic(address, 'birth'),
-    stateTopic: gatewayTopic(address, 'state'),
-    controlTopic: gatewayTopic(address, 'control'),
+    ...gatewayEndpoints(address),
     birth: (seq) => ({
       v: 1,
       seq,
@@ -167,12 +162,7 @@ function syntheticScript(cluster: string, index: number, seed: number): GatewayS
   }
 
   return {
-    address,
-    clientId: gatewayClientId(address),
-    reportTopic: gatewayTopic(address, 'report'),
-    birthTopic: gatewayTopic(address, 'birth'),
-    stateTopic: gatewayTopic(address, 'state'),
-    controlTopic: gatewayTopic(address, 'control'),
+    ...gatewayEndpoints(address),
     birth: (seq) => ({
       v: 1,
       seq,
@@ -202,4 +192,16 @@ export function reportTime(script: GatewayScript, seq: number): number {
 /** The report's JSON text: `v`, `seq` and `ts` first, then one of the gateway's bodies. */
 export function reportText(script: GatewayScript, seq: number): string {
   return `{"v":1,"seq":${seq},"ts":${script.startTs + seq * script.intervalMs},${script.bodies[seq % BODY_VARIANTS]}`;
+}
+
+/** A gateway's MQTT identity and topics, the same for every report source. */
+function gatewayEndpoints(address: GatewayAddress) {
+  return {
+    address,
+    clientId: gatewayClientId(address),
+    reportTopic: gatewayTopic(address, 'report'),
+    birthTopic: gatewayTopic(address, 'birth'),
+    stateTopic: gatewayTopic(address, 'state'),
+    controlTopic: gatewayTopic(address, 'control'),
+  };
 }
