@@ -35,16 +35,26 @@ describe('alarms kept on the server', () => {
     await db?.drop();
   });
 
-  it('lists a raised alarm, newest first, open', async () => {
+  it('lists a raised alarm, open, counted once', async () => {
     await gateway!.publishAsync(gatewayTopic(address, 'birth'), birth(0), { qos: 1 });
     await gateway!.publishAsync(gatewayTopic(address, 'report'), report(1, 1, 'fault').payload, { qos: 1 });
     const { alarms } = await waitFor(() => getJson<AlarmListResponse>(server!, ApiRoutes.alarms), (r) => r.alarms.length === 1);
-    expect(alarms[0]).toMatchObject({ kind: 'fault', enterprise: address.enterprise, device: 'sew-1' });
+    expect(alarms[0]).toMatchObject({ scope: 'condition', kind: 'fault', enterprise: address.enterprise, device: 'sew-1', count: 1, makers: 1 });
+    expect(alarms[0].firstAt).toBe(alarms[0].lastAt);
     expect(alarms[0].acknowledgedAt).toBeUndefined();
+  });
+
+  it('counts the same fault again while it is open instead of listing it twice, in the list and on the WebSocket', async () => {
     await gateway!.publishAsync(gatewayTopic(address, 'report'), report(2, 2, 'running').payload, { qos: 1 });
     await gateway!.publishAsync(gatewayTopic(address, 'report'), report(3, 3, 'fault').payload, { qos: 1 });
-    const later = await waitFor(() => getJson<AlarmListResponse>(server!, ApiRoutes.alarms), (r) => r.alarms.length === 2);
-    expect(later.alarms[0].ts).toBeGreaterThan(later.alarms[1].ts);
+    const { alarms } = await waitFor(() => getJson<AlarmListResponse>(server!, ApiRoutes.alarms), (r) => r.alarms[0]?.count === 2);
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0].lastAt).toBeGreaterThan(alarms[0].firstAt);
+    const pushed = await waitFor(
+      () => events.flatMap((e) => (e.event === 'alarm' && e.data.count === 2 ? [e.data] : [])).at(-1),
+      (alarm) => alarm !== undefined,
+    );
+    expect(pushed).toEqual(alarms[0]);
   });
 
   it('refuses an acknowledgement without the token and changes nothing', async () => {
@@ -55,20 +65,30 @@ describe('alarms kept on the server', () => {
   });
 
   it('acknowledges with the token, tells every dashboard, and keeps it for the next page load', async () => {
-    const [newest, older] = (await getJson<AlarmListResponse>(server!, ApiRoutes.alarms)).alarms;
-    const res = await ack(newest.id, `Bearer ${TOKEN}`);
+    const [alarm] = (await getJson<AlarmListResponse>(server!, ApiRoutes.alarms)).alarms;
+    const res = await ack(alarm.id, `Bearer ${TOKEN}`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as AlarmAckResponse;
-    expect(body.alarm.id).toBe(newest.id);
+    expect(body.alarm).toMatchObject({ id: alarm.id, count: 2 });
     expect(typeof body.alarm.acknowledgedAt).toBe('number');
     const pushed = await waitFor(
       () => events.find((e) => e.event === 'alarm-ack'),
       (e) => e !== undefined,
     );
-    expect(pushed).toEqual({ event: 'alarm-ack', data: { id: newest.id, acknowledgedAt: body.alarm.acknowledgedAt } });
+    expect(pushed).toEqual({ event: 'alarm-ack', data: { id: alarm.id, acknowledgedAt: body.alarm.acknowledgedAt } });
     const { alarms } = await getJson<AlarmListResponse>(server!, ApiRoutes.alarms);
-    expect(alarms.find((a) => a.id === newest.id)?.acknowledgedAt).toBe(body.alarm.acknowledgedAt);
-    expect(alarms.find((a) => a.id === older.id)?.acknowledgedAt).toBeUndefined();
+    expect(alarms.find((a) => a.id === alarm.id)?.acknowledgedAt).toBe(body.alarm.acknowledgedAt);
+  });
+
+  it('opens a new alarm when the fault returns after the acknowledgement', async () => {
+    await gateway!.publishAsync(gatewayTopic(address, 'report'), report(4, 4, 'running').payload, { qos: 1 });
+    await gateway!.publishAsync(gatewayTopic(address, 'report'), report(5, 5, 'fault').payload, { qos: 1 });
+    const { alarms } = await waitFor(() => getJson<AlarmListResponse>(server!, ApiRoutes.alarms), (r) => r.alarms.length === 2);
+    const [newest, older] = alarms;
+    expect(newest).toMatchObject({ kind: 'fault', device: 'sew-1', count: 1 });
+    expect(newest.acknowledgedAt).toBeUndefined();
+    expect(older).toMatchObject({ count: 2 });
+    expect(typeof older.acknowledgedAt).toBe('number');
   });
 
   it('answers 404 for an alarm it does not keep', async () => {

@@ -1,7 +1,7 @@
 import type { DeviceKind, DeviceState, DeviceStateGroup, ProductCategory, SalesChannel } from './domain';
 import type { Fen } from './money';
 import type { RejectReason, ScenarioId, SimStatus } from './payloads';
-import type { AlarmEvent } from './ws';
+import type { Alarm } from './ws';
 
 /** REST routes. Controllers and the dashboard both read paths from here. */
 export const API_PREFIX = 'api/v1';
@@ -12,7 +12,7 @@ export const ApiRoutes = {
   enterprise: (id: string) => `/${API_PREFIX}/enterprises/${encodeURIComponent(id)}`,
   /** One maker's daily figures in the current run. */
   enterpriseHistory: (id: string) => `/${API_PREFIX}/enterprises/${encodeURIComponent(id)}/history`,
-  /** Recent alarms, newest first, with their acknowledgement. */
+  /** Kept alarms, most recently changed first, with their acknowledgement. */
   alarms: `/${API_PREFIX}/alarms`,
   /** POST, with the trainer/operator bearer token. */
   alarmAck: (id: string) => `/${API_PREFIX}/alarms/${encodeURIComponent(id)}/ack`,
@@ -178,13 +178,13 @@ export interface EnterpriseHistoryResponse {
   days: EnterpriseHistoryDay[];
 }
 
-/** `ApiRoutes.alarms`: kept by the server (bounded), newest first. */
+/** `ApiRoutes.alarms`: kept by the server (bounded), most recently changed first. */
 export interface AlarmListResponse {
-  alarms: AlarmEvent[];
+  alarms: Alarm[];
 }
 
 export interface AlarmAckResponse {
-  alarm: AlarmEvent;
+  alarm: Alarm;
 }
 
 export interface EnterpriseListResponse {

@@ -2,8 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { ApiRoutes, WS_PATH, type AlarmEvent, type ServerEvent } from '@clusterpulse/contracts';
-import { alarmFixture, historyFixture, kpisFixture } from '../test/fixtures';
+import { ApiRoutes, WS_PATH, type Alarm, type ServerEvent } from '@clusterpulse/contracts';
+import { alarmFixture, historyFixture, kpisFixture, parkAlarmFixture } from '../test/fixtures';
 import { ApiClient } from './api-client';
 import { ClusterFeed } from './cluster-feed';
 import type { WebSocketLike } from './live-connection';
@@ -21,7 +21,7 @@ class FixtureServer {
   readonly requests: string[] = [];
   kpis = kpisFixture();
   history = historyFixture(10);
-  alarms: AlarmEvent[] = [];
+  alarms: Alarm[] = [];
   private http: Server | null = null;
   private ws: WebSocketServer | null = null;
 
@@ -77,8 +77,9 @@ describe('ClusterFeed', () => {
     await server.close();
   });
 
-  function startFeed(port: number, token = 'op-token'): ClusterFeed {
+  function startFeed(port: number, token = 'op-token', maxAlarms?: number): ClusterFeed {
     const created = new ClusterFeed({
+      maxAlarms,
       token: () => token,
       wsUrl: `ws://127.0.0.1:${port}${WS_PATH}`,
       api: new ApiClient(`http://127.0.0.1:${port}`),
@@ -114,16 +115,41 @@ describe('ClusterFeed', () => {
     expect(feed.getState().history.at(-1)!.day).toBe('2020-01-11');
   });
 
-  it('keeps each alarm once, newest first', async () => {
+  it('keeps each alarm once, the most recently changed on top with its latest count', async () => {
     const port = await server.listen();
     feed = startFeed(port);
     await waitFor(() => server.clients === 1 && feed!.getState().status === 'live', 'the socket');
     server.push({ event: 'alarm', data: alarmFixture({ id: 'a1' }) });
-    server.push({ event: 'alarm', data: alarmFixture({ id: 'a1' }) });
     server.push({ event: 'alarm', data: alarmFixture({ id: 'a2', kind: 'offline' }) });
-    await waitFor(() => feed!.getState().alarms.length === 2, 'two alarms');
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(feed.getState().alarms.map((a) => a.id)).toEqual(['a2', 'a1']);
+    server.push({ event: 'alarm', data: alarmFixture({ id: 'a1', count: 2 }) });
+    await waitFor(() => feed!.getState().alarms[0]?.count === 2, 'the repeat');
+    expect(feed.getState().alarms.map((a) => [a.id, a.count])).toEqual([
+      ['a1', 2],
+      ['a2', 1],
+    ]);
+  });
+
+  it('puts a park alarm in the place of the alarms it replaces', async () => {
+    server.alarms = [alarmFixture({ id: 'a1-2' }), alarmFixture({ id: 'other', park: undefined }), alarmFixture({ id: 'a1-1' })];
+    const port = await server.listen();
+    feed = startFeed(port);
+    await waitFor(() => feed!.getState().alarms.length === 3 && server.clients === 1 && feed!.getState().status === 'live', 'the kept alarms');
+    server.push({ event: 'alarm', data: parkAlarmFixture({ replaces: ['a1-1', 'a1-2'] }) });
+    await waitFor(() => feed!.getState().alarms.length === 2, 'the park alarm');
+    expect(feed.getState().alarms.map((a) => [a.id, a.scope])).toEqual([
+      [parkAlarmFixture().id, 'park'],
+      ['other', 'condition'],
+    ]);
+  });
+
+  it('holds no more alarms than the server keeps, however many arrive', async () => {
+    const port = await server.listen();
+    feed = startFeed(port, 'op-token', 20);
+    await waitFor(() => server.clients === 1 && feed!.getState().status === 'live', 'the socket');
+    for (let i = 0; i < 50; i++) server.push({ event: 'alarm', data: alarmFixture({ id: `f${i}` }) });
+    await waitFor(() => feed!.getState().alarms[0]?.id === 'f49', 'the newest');
+    expect(feed.getState().alarms).toHaveLength(20);
+    expect(feed.getState().alarms.at(-1)!.id).toBe('f30');
   });
 
   it('acknowledges on the server with the operator token', async () => {

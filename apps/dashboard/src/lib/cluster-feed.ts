@@ -1,10 +1,32 @@
-import type { AlarmEvent, ClusterKpisResponse, DailyHistoryPoint, ServerEvent } from '@clusterpulse/contracts';
+import type { Alarm, ClusterKpisResponse, DailyHistoryPoint, ServerEvent } from '@clusterpulse/contracts';
 import { ApiClient, ApiError } from './api-client';
 import { readToken } from './operator-token';
 import { LiveConnection, type ConnectionStatus, type WebSocketFactory } from './live-connection';
 
-export interface AlarmEntry extends AlarmEvent {
+export interface AlarmEntry extends Alarm {
   acknowledged: boolean;
+}
+
+/** As many as the server keeps (`MAX_ALARMS_KEPT`): the page mirrors its list, the feed draws a few. */
+export const MAX_ALARMS_HELD = 500;
+
+const toEntry = (alarm: Alarm): AlarmEntry => ({ ...alarm, acknowledged: alarm.acknowledgedAt !== undefined });
+
+/**
+ * The list with `alarm` (new or changed) on top: the server pushes an alarm each time it changes,
+ * and a park alarm takes the place of the alarms it `replaces`.
+ */
+export function upsertAlarm(alarms: AlarmEntry[], alarm: Alarm, max = MAX_ALARMS_HELD): AlarmEntry[] {
+  const gone = new Set([alarm.id, ...(alarm.replaces ?? [])]);
+  const known = alarms.find((a) => a.id === alarm.id);
+  // an acknowledgement already seen stands, whichever frame arrives last
+  const entry = known?.acknowledged && alarm.acknowledgedAt === undefined ? { ...alarm, acknowledged: true, acknowledgedAt: known.acknowledgedAt } : toEntry(alarm);
+  return [entry, ...alarms.filter((a) => !gone.has(a.id))].slice(0, max);
+}
+
+interface PushedDuringLoad {
+  alarms: Map<string, Alarm>;
+  acks: Map<string, number>;
 }
 
 export interface ClusterFeedState {
@@ -12,7 +34,7 @@ export interface ClusterFeedState {
   retryInMs: number | null;
   kpis: ClusterKpisResponse | null;
   history: DailyHistoryPoint[];
-  /** Newest first, bounded so a long fair day cannot grow the page without limit. */
+  /** The server's kept alarms, most recently changed first, bounded (`MAX_ALARMS_HELD`). */
   alarms: AlarmEntry[];
   pushIntervalMs: number | null;
   error: string | null;
@@ -46,6 +68,7 @@ export class ClusterFeed {
   private lastHistoryFetch = 0;
   private historyInFlight = false;
   private pushedSnapshots = 0;
+  private pushedDuringLoad: PushedDuringLoad | null = null;
   private abort = new AbortController();
 
   constructor(private readonly options: ClusterFeedOptions) {
@@ -112,16 +135,29 @@ export class ClusterFeed {
   }
 
   private async loadAlarms(): Promise<void> {
+    // Frames pushed while the list is read may be newer than it: they are applied again on top.
+    const pushed: PushedDuringLoad = { alarms: new Map(), acks: new Map() };
+    this.pushedDuringLoad = pushed;
     try {
       const { alarms } = await this.api.alarms(this.abort.signal);
-      const known = new Set(alarms.map((a) => a.id));
-      // Alarms pushed while the list was read are newer than it; the server's list is the rest.
-      const pushed = this.state.alarms.filter((a) => !known.has(a.id) && !a.acknowledged);
-      const merged = [...pushed, ...alarms.map((a) => ({ ...a, acknowledged: a.acknowledgedAt !== undefined }))];
-      this.update({ alarms: merged.slice(0, this.options.maxAlarms ?? 200) });
+      let merged = alarms.map(toEntry);
+      const replaced = new Set(alarms.flatMap((a) => a.replaces ?? []));
+      for (const alarm of pushed.alarms.values()) {
+        const listed = merged.find((a) => a.id === alarm.id);
+        if (replaced.has(alarm.id) || (listed && listed.count > alarm.count)) continue;
+        merged = upsertAlarm(merged, alarm, this.maxAlarms);
+      }
+      for (const [id, acknowledgedAt] of pushed.acks) merged = merged.map((a) => (a.id === id && !a.acknowledged ? { ...a, acknowledged: true, acknowledgedAt } : a));
+      this.update({ alarms: merged.slice(0, this.maxAlarms) });
     } catch (error) {
       this.fail(error);
+    } finally {
+      if (this.pushedDuringLoad === pushed) this.pushedDuringLoad = null;
     }
+  }
+
+  private get maxAlarms(): number {
+    return this.options.maxAlarms ?? MAX_ALARMS_HELD;
   }
 
   private markAcknowledged(id: string, acknowledgedAt: number): void {
@@ -175,13 +211,13 @@ export class ClusterFeed {
         if (event.data.asOf !== null) this.scheduleHistory();
         return;
       }
-      case 'alarm': {
-        if (this.state.alarms.some((alarm) => alarm.id === event.data.id)) return;
-        const alarms = [{ ...event.data, acknowledged: event.data.acknowledgedAt !== undefined }, ...this.state.alarms].slice(0, this.options.maxAlarms ?? 200);
-        this.update({ alarms });
+      case 'alarm':
+        this.pushedDuringLoad?.alarms.delete(event.data.id);
+        this.pushedDuringLoad?.alarms.set(event.data.id, event.data);
+        this.update({ alarms: upsertAlarm(this.state.alarms, event.data, this.maxAlarms) });
         return;
-      }
       case 'alarm-ack':
+        this.pushedDuringLoad?.acks.set(event.data.id, event.data.acknowledgedAt);
         this.markAcknowledged(event.data.id, event.data.acknowledgedAt);
         return;
     }

@@ -4,7 +4,7 @@ import {
   PRODUCT_CATEGORIES,
   REJECT_REASONS,
   TARGET_ANNUAL_SALES_FEN,
-  type AlarmEvent,
+  type Alarm,
   type ClusterKpisResponse,
   type DailyHistoryPoint,
   type EnterpriseDetailResponse,
@@ -75,17 +75,40 @@ export function historyFixture(days: number, start = '2020-01-01', dailyFen = 23
   });
 }
 
-export function alarmFixture(overrides: Partial<AlarmEvent> = {}): AlarmEvent {
+export function alarmFixture(overrides: Partial<Alarm> = {}): Alarm {
   return {
     id: 'alarm-1',
-    ts: Date.UTC(2020, 5, 30, 2, 15),
+    scope: 'condition',
     severity: 'critical',
     kind: 'fault',
     enterprise: 'e00042',
     device: 'sewing-3',
     message: 'Sewing line 3 stopped: breakdown',
+    count: 1,
+    makers: 1,
+    firstAt: Date.UTC(2020, 5, 30, 2, 15),
+    lastAt: Date.UTC(2020, 5, 30, 2, 15),
     ...overrides,
   };
+}
+
+/** What the server shows for a park-wide power cut: one alarm for every device fault in the park. */
+export function parkAlarmFixture(overrides: Partial<Alarm> = {}): Alarm {
+  return alarmFixture({
+    id: 'park:fault:Zhili East Park:a1-42',
+    scope: 'park',
+    enterprise: 'm01843',
+    device: 'meter',
+    park: 'Zhili East Park',
+    town: 'Zhili',
+    message: 'energy-meter meter reports a fault',
+    count: 23_410,
+    makers: 1_843,
+    firstAt: Date.UTC(2020, 5, 30, 2, 0),
+    lastAt: Date.UTC(2020, 5, 30, 2, 40),
+    replaces: ['a1-1', 'a1-2'],
+    ...overrides,
+  });
 }
 
 export function kpisEvent(data: ClusterKpisResponse): ServerEvent {

@@ -14,7 +14,7 @@ export class AlarmsController {
   constructor(private readonly alarms: AlarmStoreService) {}
 
   @Get(base)
-  @ApiOkResponse({ type: AlarmListDto, description: 'kept alarms, newest first, with their acknowledgement' })
+  @ApiOkResponse({ type: AlarmListDto, description: 'kept alarms, grouped (repeats counted, many in one park summarised), most recently changed first, with their acknowledgement' })
   list(): AlarmListResponse {
     return { alarms: this.alarms.list() };
   }
@@ -24,7 +24,7 @@ export class AlarmsController {
   @HttpCode(HttpStatus.OK)
   @UseGuards(TrainerTokenGuard)
   @ApiBearerAuth()
-  @ApiOkResponse({ type: AlarmAckDto, description: 'acknowledged (again: the first acknowledgement stands); every dashboard is told' })
+  @ApiOkResponse({ type: AlarmAckDto, description: 'acknowledged (again: the first acknowledgement stands); every dashboard is told; a new occurrence of its condition opens a new alarm' })
   @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'no bearer token' })
   @ApiForbiddenResponse({ type: ApiErrorDto, description: 'wrong token, or TRAINER_TOKEN not set on the server' })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'no such alarm kept' })

@@ -1,15 +1,18 @@
-import { WS_PATH, type AlarmEvent, type ServerEvent } from '@clusterpulse/contracts';
-import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { WS_PATH, type ServerEvent } from '@clusterpulse/contracts';
+import { Inject, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
 import type { Server, WebSocket } from 'ws';
 import { AggregationService } from '../aggregation/aggregation.service';
-import { AlarmStoreService } from '../aggregation/alarm-store.service';
+import { AlarmStoreService, MAX_ALARMS_KEPT } from '../aggregation/alarm-store.service';
 import { KpiViewService } from '../aggregation/kpi-view.service';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
 
-/** Alarms beyond this many per push interval are dropped: a park-wide power cut must not flood a screen. */
-const MAX_ALARMS_PER_PUSH = 50;
+/**
+ * Alarm frames per push interval. Changes are coalesced per alarm (a condition repeating a thousand
+ * times in an interval is one frame), and those over this limit wait for the next push, newest first.
+ */
+export const MAX_ALARMS_PER_PUSH = 50;
 
 /**
  * Streams `ServerEvent` frames to dashboards: `hello` on connect, then a `kpis` snapshot at most
@@ -17,12 +20,11 @@ const MAX_ALARMS_PER_PUSH = 50;
  */
 @WebSocketGateway({ path: WS_PATH })
 export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
-  private readonly logger = new Logger(EventsGateway.name);
   @WebSocketServer() server!: Server;
   private timer: NodeJS.Timeout | null = null;
   private pushedVersion = -1;
-  private alarms: AlarmEvent[] = [];
-  private droppedAlarms = 0;
+  /** Ids of alarms changed since they were last pushed, oldest change first. */
+  private changedAlarms = new Set<string>();
   private unsubscribe: (() => void) | null = null;
   pushes = 0;
 
@@ -38,9 +40,11 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
   private readonly pushIntervalMs: number;
 
   afterInit(): void {
-    this.unsubscribe = this.agg.onAlarm((alarm) => {
-      if (this.alarms.length < MAX_ALARMS_PER_PUSH) this.alarms.push(alarm);
-      else this.droppedAlarms++;
+    this.unsubscribe = this.alarmStore.onChange((id) => {
+      this.changedAlarms.delete(id);
+      this.changedAlarms.add(id);
+      // bounded like the store; only a flood of distinct alarms outrunning the pushes would reach it
+      if (this.changedAlarms.size > MAX_ALARMS_KEPT) this.changedAlarms.delete(this.changedAlarms.values().next().value!);
     });
     // Acknowledgements are rare and every screen should see them at once: no throttling needed.
     this.alarmStore.onAck((ack) => {
@@ -69,15 +73,11 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
 
   private tick(): void {
     if (!this.server || this.server.clients.size === 0) {
-      this.alarms = [];
+      // a screen that connects reads the list first: nothing pending is owed to anyone
+      this.changedAlarms.clear();
       return;
     }
-    if (this.droppedAlarms > 0) {
-      this.logger.warn(`dropped ${this.droppedAlarms} alarms over the push limit`);
-      this.droppedAlarms = 0;
-    }
-    const frames: string[] = this.alarms.map((alarm) => JSON.stringify({ event: 'alarm', data: alarm } satisfies ServerEvent));
-    this.alarms = [];
+    const frames = this.alarmFrames();
     if (this.agg.version !== this.pushedVersion) {
       this.pushedVersion = this.agg.version;
       frames.push(JSON.stringify({ event: 'kpis', data: this.view.kpis() } satisfies ServerEvent));
@@ -88,6 +88,19 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
       if (socket.readyState !== socket.OPEN) continue;
       for (const frame of frames) socket.send(frame);
     }
+  }
+
+  /** The latest state of the most recently changed alarms, sent oldest change first so the newest ends on top. */
+  private alarmFrames(): string[] {
+    const ids = [...this.changedAlarms].slice(-MAX_ALARMS_PER_PUSH);
+    const frames: string[] = [];
+    for (const id of ids) {
+      this.changedAlarms.delete(id);
+      const alarm = this.alarmStore.get(id);
+      // replaced by a park alarm or pushed out since: the screen learns that from the list or the park alarm
+      if (alarm) frames.push(JSON.stringify({ event: 'alarm', data: alarm } satisfies ServerEvent));
+    }
+    return frames;
   }
 
   private send(socket: WebSocket, event: ServerEvent): void {
