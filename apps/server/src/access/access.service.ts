@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { BrokerService } from '../broker/broker.service';
+import { openReportLane } from '../broker/report-lane';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
 import { IngestService } from '../ingest/ingest.service';
@@ -64,6 +65,13 @@ export class AccessService implements OnModuleInit {
       // A refused filter is negated (SUBACK 0x80) instead of dropping the connection.
       done(null, this.maySubscribe(client, sub) ? sub : null);
     };
+    // A gateway's own reports may skip Aedes' general path (the ACL above allows them by construction).
+    aedes.on('clientReady', (client: Client) => {
+      const principal = this.principals.get(client);
+      if (principal?.role !== 'gateway') return;
+      const lane = this.ingest.reportLane(principal.address);
+      if (lane) openReportLane(client, lane);
+    });
   }
 
   principalOf(client: Client): Principal | undefined {

@@ -39,6 +39,9 @@ export class BrokerService {
    */
   private readonly emitterConnections: Redis[] = [];
 
+  /** The persistence handed to Aedes (which only takes it over in `listen`). */
+  readonly persistence: unknown;
+
   constructor(@Optional() @Inject(APP_CONFIG) config?: AppConfig) {
     const options: AedesOptions = {
       // No cap on messages in flight inside the emitter. With a cap (aedes' default is 100), slow
@@ -57,6 +60,7 @@ export class BrokerService {
     if (config?.CLUSTER_MODE === 'redis') Object.assign(options, this.clusteredOptions(config));
     else options.persistence = withExactRetainedLookup(memory() as unknown as RetainedStore) as unknown as AedesOptions['persistence'];
     this.aedes = new Aedes(options);
+    this.persistence = options.persistence;
   }
 
   /**

@@ -21,6 +21,8 @@ export const CONFIG_DEFAULTS = {
   PUSH_INTERVAL_MS: '250',
   FLUSH_INTERVAL_MS: '1000',
   MQTT_ALLOW_ANONYMOUS: 'false',
+  /** true: a gateway's own reports skip Aedes' general publish path while nobody subscribes to reports (broker/report-lane.ts). */
+  MQTT_REPORT_LANE: 'true',
   DASHBOARD_DIR: DEFAULT_DASHBOARD_DIR,
   /** Empty: trainer commands are refused (403) until an operator sets a token. */
   TRAINER_TOKEN: '',
@@ -63,6 +65,7 @@ export const configSchema = z.object({
     .default(Number(CONFIG_DEFAULTS.PUSH_INTERVAL_MS)),
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(Number(CONFIG_DEFAULTS.FLUSH_INTERVAL_MS)),
   MQTT_ALLOW_ANONYMOUS: bool.default(false),
+  MQTT_REPORT_LANE: bool.default(true),
   DASHBOARD_DIR: z.string().min(1).default(CONFIG_DEFAULTS.DASHBOARD_DIR),
   TRAINER_TOKEN: z
     .string()

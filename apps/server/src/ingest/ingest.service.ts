@@ -1,9 +1,12 @@
-import { clusterFilter, parseTopic, type GatewayTopicKind, type RejectReason } from '@clusterpulse/contracts';
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { TOPIC_ROOT, TOPIC_VERSION, clusterFilter, gatewayTopic, parseTopic, type GatewayAddress, type GatewayTopicKind, type ParsedTopic, type RejectReason } from '@clusterpulse/contracts';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AedesPublishPacket, Client } from 'aedes';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { BrokerService } from '../broker/broker.service';
+import { SubscriptionWatch, type ReportLaneOptions } from '../broker/report-lane';
 import { ClusterService } from '../cluster/cluster.service';
+import { APP_CONFIG } from '../config/app-config.module';
+import type { AppConfig } from '../config/config.schema';
 import { handleBirth } from './handlers/birth.handler';
 import type { HandlerResult, MessageHandler } from './handlers/handler';
 import { handleReport } from './handlers/report.handler';
@@ -35,11 +38,14 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
   private readonly rejectsSinceLog = new Map<RejectReason, { count: number; example: string }>();
   private logTimer: NodeJS.Timeout | null = null;
   private readonly observers: IngestObserver[] = [];
+  /** Single instance with the report lane on: whether any subscription could receive a report. */
+  private reportSubscriptions: SubscriptionWatch | null = null;
 
   constructor(
     private readonly broker: BrokerService,
     private readonly agg: AggregationService,
     private readonly cluster: ClusterService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   observe(observer: IngestObserver): void {
@@ -57,6 +63,11 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
       };
       aedes.on('clientReady', (client: Client) => this.agg.connectionChanged(client.id, true));
       aedes.on('clientDisconnect', (client: Client) => this.agg.connectionChanged(client.id, false));
+      if (this.config.MQTT_REPORT_LANE) {
+        // Cluster mode has none: there every report must travel through the shared emitter.
+        this.reportSubscriptions = new SubscriptionWatch([TOPIC_ROOT, TOPIC_VERSION, this.agg.clusterId, null, null, 'report']);
+        this.reportSubscriptions.attach(aedes, this.broker.persistence);
+      }
     }
     this.logTimer = setInterval(() => this.logRejects(), REJECT_LOG_INTERVAL_MS);
     this.logTimer.unref();
@@ -82,6 +93,28 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
       if (parsed && (parsed.scope === 'sim' ? true : this.cluster.applies(parsed.enterprise))) this.safely(packet, null, true);
       done();
     });
+  }
+
+  /**
+   * The report lane of an authenticated gateway's connection (broker/report-lane.ts), or null where
+   * reports must take Aedes' path (cluster mode, or the lane switched off).
+   */
+  reportLane(address: GatewayAddress): ReportLaneOptions | null {
+    const watch = this.reportSubscriptions;
+    if (!watch || address.cluster !== this.agg.clusterId) return null;
+    const topic = gatewayTopic(address, 'report');
+    const parsed: ParsedTopic = { scope: 'gateway', kind: 'report', cluster: address.cluster, enterprise: address.enterprise, gateway: address.gateway };
+    return {
+      topic,
+      open: () => watch.clear,
+      deliver: (payload) => {
+        try {
+          this.apply(parsed, topic, payload);
+        } catch (error) {
+          this.logger.error(`ingest failed on ${topic}: ${(error as Error).stack ?? String(error)}`);
+        }
+      },
+    };
   }
 
   private safely(packet: AedesPublishPacket, client: Client | null, shared = false): void {
@@ -121,13 +154,17 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
       if (!result.ok && (!shared || this.cluster.applies(parsed.kind))) this.reject(result.reason, `${topic}: ${result.message}`);
       return;
     }
-    const handler = HANDLERS[parsed.kind];
-    if (!handler) {
+    if (!HANDLERS[parsed.kind]) {
       // control: the server's own acknowledgements and faults, or refused earlier by the ACL.
       if (client) this.reject('topic', `clients may not publish ${parsed.kind}`);
       return;
     }
-    const result: HandlerResult = handler(this.agg, parsed, payload);
+    this.apply(parsed, topic, payload);
+  }
+
+  /** A gateway's message whose topic is parsed and has a handler. */
+  private apply(parsed: ParsedTopic & { scope: 'gateway' }, topic: string, payload: Buffer): void {
+    const result: HandlerResult = HANDLERS[parsed.kind]!(this.agg, parsed, payload);
     if (result.ok) {
       for (const o of this.observers) o.onAccepted?.(parsed.kind);
     } else {

@@ -1,0 +1,149 @@
+import * as net from 'node:net';
+import { ApiRoutes, gatewayClientId, gatewayTopic, type ClusterKpisResponse, type IngestStats } from '@clusterpulse/contracts';
+import type { Aedes } from 'aedes';
+import type { MqttClient } from 'mqtt';
+import type { RunningServer } from '../src/bootstrap';
+import { BrokerService } from '../src/broker/broker.service';
+import { CLUSTER, birth, closeClient, connect, connectGateway, freshDatabase, getJson, report, reportTopic, startServer, waitFor } from './harness';
+
+// The report lane (src/broker/report-lane.ts) must be invisible: the same figures, the same
+// acknowledgements and the same deliveries as Aedes' own path, whoever subscribes.
+jest.setTimeout(30_000);
+
+const ALL_REPORTS = `cp/v1/${CLUSTER}/+/+/report`;
+const fenOf = (seqs: number[]) => seqs.map((seq) => report(seq).value.sales.reduce((sum, line) => sum + line.amountFen, 0)).reduce((a, b) => a + b, 0);
+
+/** Reports of this gateway that went through Aedes' publish path (the lane emits no 'publish' event). */
+function countAedesReports(server: RunningServer, topic: string): { count: number; stop(): void } {
+  const aedes = server.app.get(BrokerService).aedes as Aedes;
+  const counter = { count: 0, stop: () => aedes.off('publish', listener) };
+  const listener = (packet: { topic: string }) => {
+    if (packet.topic === topic) counter.count++;
+  };
+  aedes.on('publish', listener);
+  return counter;
+}
+
+// MQTT 3.1.1 packets written by hand, so that several land on the server in one TCP segment.
+function remainingLength(length: number): number[] {
+  const bytes: number[] = [];
+  do {
+    let byte = length % 128;
+    length = Math.floor(length / 128);
+    if (length > 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (length > 0);
+  return bytes;
+}
+function utf8(text: string): Buffer {
+  const body = Buffer.from(text, 'utf8');
+  return Buffer.concat([Buffer.from([body.length >> 8, body.length & 0xff]), body]);
+}
+function connectPacket(clientId: string): Buffer {
+  const body = Buffer.concat([utf8('MQTT'), Buffer.from([4, 0x02, 0, 60]), utf8(clientId)]);
+  return Buffer.concat([Buffer.from([0x10, ...remainingLength(body.length)]), body]);
+}
+function publishPacket(topic: string, payload: string, messageId: number): Buffer {
+  const body = Buffer.concat([utf8(topic), Buffer.from([messageId >> 8, messageId & 0xff]), Buffer.from(payload, 'utf8')]);
+  return Buffer.concat([Buffer.from([0x32, ...remainingLength(body.length)]), body]);
+}
+
+describe('report lane', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let server: RunningServer | undefined;
+  const clients: MqttClient[] = [];
+  const kpis = () => getJson<ClusterKpisResponse>(server!, ApiRoutes.kpis);
+  const stats = () => getJson<IngestStats>(server!, ApiRoutes.ingestStats);
+
+  beforeEach(async () => {
+    db = await freshDatabase('sqlite');
+    server = await startServer(db.url);
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) await closeClient(client);
+    await server?.close();
+    await db?.drop();
+  });
+
+  async function gatewayWithBirth(enterprise: string): Promise<{ gateway: MqttClient; topic: string }> {
+    const address = { cluster: CLUSTER, enterprise, gateway: 'gw1' };
+    const gateway = await connectGateway(server!.mqttPort, address);
+    clients.push(gateway);
+    await gateway.publishAsync(gatewayTopic(address, 'birth'), birth(0), { qos: 1 });
+    return { gateway, topic: reportTopic(address) };
+  }
+
+  it('applies and acknowledges reports without Aedes publish path while nobody subscribes to reports', async () => {
+    const { gateway, topic } = await gatewayWithBirth('lane-a');
+    const aedesPath = countAedesReports(server!, topic);
+    for (const seq of [1, 2, 3]) await gateway.publishAsync(topic, report(seq).payload, { qos: 1 }); // resolves on PUBACK
+    const k = await waitFor(kpis, (v) => v.ingest.accepted === 3);
+    expect(k.sales.yearToDateFen).toBe(fenOf([1, 2, 3]));
+    expect(aedesPath.count).toBe(0);
+    aedesPath.stop();
+  });
+
+  it('delivers reports to a subscriber while it is there, and counts them once', async () => {
+    const { gateway, topic } = await gatewayWithBirth('lane-b');
+    const watcher = await connect(server!.mqttPort, { clientId: 'watcher' });
+    clients.push(watcher);
+    const received: string[] = [];
+    watcher.on('message', (t, payload) => received.push(`${t} ${payload.length}`));
+    await watcher.subscribeAsync(ALL_REPORTS, { qos: 1 });
+    const aedesPath = countAedesReports(server!, topic);
+
+    await gateway.publishAsync(topic, report(1).payload, { qos: 1 });
+    await gateway.publishAsync(topic, report(2).payload, { qos: 1 });
+    await waitFor(() => received.length, (n) => n === 2);
+    expect(aedesPath.count).toBe(2);
+
+    await watcher.unsubscribeAsync(ALL_REPORTS);
+    await gateway.publishAsync(topic, report(3).payload, { qos: 1 });
+    const k = await waitFor(kpis, (v) => v.ingest.accepted === 3);
+    expect(k.sales.yearToDateFen).toBe(fenOf([1, 2, 3]));
+    expect(aedesPath.count).toBe(2); // the third took the lane again
+    expect(received).toHaveLength(2);
+    expect((await stats()).duplicates).toBe(0);
+    aedesPath.stop();
+  });
+
+  it('keeps reports for an offline persistent session that subscribed to them', async () => {
+    const { gateway, topic } = await gatewayWithBirth('lane-c');
+    const first = await connect(server!.mqttPort, { clientId: 'archiver', clean: false });
+    await first.subscribeAsync(`cp/v1/${CLUSTER}/#`, { qos: 1 });
+    await first.endAsync(true);
+
+    await gateway.publishAsync(topic, report(1).payload, { qos: 1 });
+    await gateway.publishAsync(topic, report(2).payload, { qos: 1 });
+
+    const again = await connect(server!.mqttPort, { clientId: 'archiver', clean: false });
+    clients.push(again);
+    const received: string[] = [];
+    again.on('message', (t) => {
+      if (t === topic) received.push(t);
+    });
+    await waitFor(() => received.length, (n) => n === 2);
+  });
+
+  it('keeps a connection order: a report right behind its birth in one TCP segment is applied after it', async () => {
+    const address = { cluster: CLUSTER, enterprise: 'lane-d', gateway: 'gw1' };
+    const socket = net.connect(server!.mqttPort, '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (chunk) => received.push(chunk));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(connectPacket(gatewayClientId(address)));
+    await waitFor(() => Buffer.concat(received).length, (n) => n >= 4); // CONNACK
+    // An unprovisioned gateway is known only from its birth: a report applied first would be refused.
+    socket.write(Buffer.concat([publishPacket(gatewayTopic(address, 'birth'), birth(0), 1), publishPacket(reportTopic(address), report(1).payload, 2)]));
+    try {
+      // CONNACK (4 bytes) and two PUBACKs (4 bytes each).
+      await waitFor(() => Buffer.concat(received).length, (n) => n >= 12);
+      const s = await waitFor(stats, (x) => x.accepted + x.rejected >= 1);
+      expect(s.rejected).toBe(0);
+      expect(s.accepted).toBe(1);
+    } finally {
+      socket.destroy();
+    }
+  });
+});
