@@ -40,6 +40,9 @@ async function sample(page) {
       longestFrameMs: Math.round(longest),
       heapMB: Math.round((performance.memory?.usedJSHeapSize ?? 0) / 1e5) / 10,
       domNodes: document.getElementsByTagName('*').length,
+      alarmRows: document.querySelectorAll('[data-testid="alarm-item"]').length,
+      alarmsOpen: document.querySelector('[data-testid="alarms-open"]')?.textContent ?? null,
+      alarmsMore: document.querySelector('[data-testid="alarms-more"]')?.textContent ?? null,
       connection: document.querySelector('[data-testid="connection-status"]')?.getAttribute('data-status') ?? null,
       salesYtd: document.querySelector('[data-testid="sales-ytd"]')?.textContent ?? null,
     };
@@ -76,6 +79,8 @@ const summary = views.map((view) => {
     heapFirstMB: mine[0].heapMB,
     heapLastMB: mine.at(-1).heapMB,
     heapMaxMB: Math.max(...mine.map((r) => r.heapMB)),
+    domNodesFirst: mine[0].domNodes,
+    domNodesLast: mine.at(-1).domNodes,
     domNodesMax: Math.max(...mine.map((r) => r.domNodes)),
   };
 });
