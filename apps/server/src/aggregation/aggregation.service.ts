@@ -1,6 +1,9 @@
 import {
+  DAY_MS,
   chinaDay,
+  chinaDayStart,
   chinaYear,
+  deviceStateGroup,
   gatewayClientId,
   readingExcursions,
   type AlarmEvent,
@@ -13,7 +16,7 @@ import {
   type SimStatus,
   type StatePayload,
 } from '@clusterpulse/contracts';
-import { addOeeSample, emptyOeeTotals } from '@clusterpulse/kpi';
+import { addOeeSample, emptyOeeTotals, type DeviceStateCounts } from '@clusterpulse/kpi';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   addEnterpriseDay,
@@ -366,8 +369,7 @@ export class AggregationService {
     const enterpriseId = gw.enterpriseId;
     const ent = this.ensureEnterprise(enterpriseId);
     // A report belongs to the China calendar day of its interval's last millisecond.
-    const day = chinaDay(report.ts - 1);
-    const year = chinaYear(report.ts - 1);
+    const { day, year } = this.calendarDayOf(report.ts - 1);
     const entDelta = emptyEnterpriseDay();
 
     for (const line of report.sales) {
@@ -392,7 +394,12 @@ export class AggregationService {
       if (device) device.state = reading.state;
       else ent.devices.set(reading.id, (device = { id: reading.id, kind: reading.kind, state: reading.state }));
       device.readings = reading.readings ?? {};
-      device.oee = addOeeSample(emptyOeeTotals(), reading);
+      // The latest interval only: the object is reused, nobody keeps it (views compute from it).
+      if (device.oee) {
+        const o = device.oee;
+        o.plannedMs = o.runMs = o.idealMs = o.good = o.defective = 0;
+        addOeeSample(o, reading);
+      } else device.oee = addOeeSample(emptyOeeTotals(), reading);
       device.energyWh = reading.energyWh;
       device.lastTs = report.ts;
       if (previous !== reading.state) {
@@ -553,13 +560,37 @@ export class AggregationService {
     return p.sales.size + p.production.size + p.enterpriseDays.size + p.counters.size + this.dirtyGateways.size + this.dirtyEnterprises.size;
   }
 
-  /** Every device's state for the dashboard's four groups: a maker offline takes its devices with it. */
-  *deviceStates(enterprise?: EnterpriseState): Iterable<DeviceState> {
+  /**
+   * Devices per group of the dashboard's four (libs/kpi `deviceStateCounts` of every device's
+   * state): a maker offline takes its devices with it. Counted in one loop, since every push
+   * counts every device of the cluster.
+   */
+  deviceStateCounts(enterprise?: EnterpriseState): DeviceStateCounts {
+    const counts: DeviceStateCounts = { running: 0, idle: 0, fault: 0, offline: 0, total: 0 };
     const list = enterprise ? [enterprise] : this.enterprises.values();
     for (const ent of list) {
-      for (const device of ent.devices.values()) yield ent.online ? (device.state as DeviceState) : 'offline';
+      counts.total += ent.devices.size;
+      if (!ent.online) {
+        counts.offline += ent.devices.size;
+        continue;
+      }
+      for (const device of ent.devices.values()) counts[deviceStateGroup(device.state as DeviceState)] += 1;
     }
+    return counts;
   }
+
+  /** The China calendar day (and its year) of a simulated moment; one day's answer is kept. */
+  private calendarDayOf(ts: number): { day: string; year: number } {
+    const memo = this.dayMemo;
+    if (ts < memo.start || ts >= memo.end) {
+      memo.day = chinaDay(ts);
+      memo.year = chinaYear(ts);
+      memo.start = chinaDayStart(memo.day);
+      memo.end = memo.start + DAY_MS;
+    }
+    return memo;
+  }
+  private readonly dayMemo = { start: 0, end: 0, day: '', year: 0 };
 
   private setOnline(gw: GatewayState, online: boolean, ts: number | null, why: string): void {
     if (ts !== null) gw.lastSeen = Math.max(gw.lastSeen, ts);

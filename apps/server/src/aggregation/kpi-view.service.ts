@@ -23,7 +23,7 @@ import {
   type RejectReason,
   type SalesChannel,
 } from '@clusterpulse/contracts';
-import { computeSalesKpis, deviceStateCounts, emptyOeeTotals, kwhPer1000Pieces, mergeOeeTotals, oeeFromTotals, piecesPerHour } from '@clusterpulse/kpi';
+import { computeSalesKpis, emptyOeeTotals, kwhPer1000Pieces, mergeOeeTotals, oeeFromTotals, piecesPerHour } from '@clusterpulse/kpi';
 import { Injectable } from '@nestjs/common';
 import { AggregationService, COUNTER_ACCEPTED, COUNTER_DUPLICATE, COUNTER_GAP, rejectCounter, type EnterpriseState } from './aggregation.service';
 import { emptyEnterpriseDay } from './ledger';
@@ -107,7 +107,7 @@ export class KpiViewService {
 
   private summary(ent: EnterpriseState, year: number): EnterpriseSummary {
     const cell = ent.years.get(year) ?? emptyEnterpriseDay();
-    const counts = deviceStateCounts(this.agg.deviceStates(ent));
+    const counts = this.agg.deviceStateCounts(ent);
     const devices = Object.fromEntries(DEVICE_STATE_GROUPS.map((g) => [g, counts[g]])) as Record<DeviceStateGroup, number>;
     return {
       id: ent.info.id,
@@ -199,7 +199,7 @@ export class KpiViewService {
       production: { byCategory, totalGood, totalDefective },
       oee: oeeFromTotals(oeeTotals),
       kwhPer1000Pieces: kwhPer1000Pieces(energyWh, totalGood),
-      devices: deviceStateCounts(agg.deviceStates()),
+      devices: agg.deviceStateCounts(),
       enterprises: { total: agg.enterprises.size, online },
       ingest: this.ingestStats(),
       sim: agg.sim,

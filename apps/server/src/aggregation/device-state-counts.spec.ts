@@ -1,0 +1,30 @@
+import { DEVICE_KINDS, DEVICE_STATES, type DeviceReading } from '@clusterpulse/contracts';
+import { deviceStateCounts } from '@clusterpulse/kpi';
+import { AggregationService } from './aggregation.service';
+
+// The server counts device states in one loop per push; libs/kpi states the rule. Same answer.
+describe('AggregationService.deviceStateCounts', () => {
+  it('equals libs/kpi deviceStateCounts over every device, offline makers counting as offline', () => {
+    const agg = new AggregationService('c1');
+    const every: string[] = [];
+    const perMaker: Record<string, string[]> = {};
+    for (let m = 0; m < 12; m++) {
+      const address = { cluster: 'c1', enterprise: `m${m}`, gateway: 'gw1' };
+      agg.provisionGateway(address, null);
+      const devices: DeviceReading[] = [];
+      for (let d = 0; d < 1 + (m % 4); d++) {
+        const state = DEVICE_STATES[(m * 7 + d * 3) % DEVICE_STATES.length];
+        devices.push({ id: `d${d}`, kind: DEVICE_KINDS[d % DEVICE_KINDS.length], state, plannedMs: 0, runMs: 0, good: 0, defective: 0, idealCycleMs: 0, energyWh: 0 });
+      }
+      agg.applyReport(address, { v: 1, seq: 1, ts: Date.UTC(2020, 0, 2, 3), intervalMs: 60_000, sales: [], production: [], energyWh: 0, devices });
+      const online = m % 5 !== 0;
+      agg.connectionChanged(`c1.m${m}.gw1`, online);
+      perMaker[`m${m}`] = devices.map((d) => (online ? d.state : 'offline'));
+      every.push(...perMaker[`m${m}`]);
+    }
+    expect(agg.deviceStateCounts()).toEqual(deviceStateCounts(every as never));
+    expect(agg.deviceStateCounts().offline).toBeGreaterThan(0);
+    const m3 = agg.enterprises.get('m3')!;
+    expect(agg.deviceStateCounts(m3)).toEqual(deviceStateCounts(perMaker.m3 as never));
+  });
+});
