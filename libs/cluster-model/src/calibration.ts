@@ -56,4 +56,28 @@ export const CALIBRATION = {
   digitization: { median: 0.16, sigma: 0.7, sizeBonus: 0.05, min: 0.02, max: 0.95 },
   /** Sewing capacity beyond ordinary demand, so peaks can be met with overtime. */
   capacityHeadroom: 1.35,
+  /**
+   * Waiting for fabric or trims that arrive late: chance per working day for a maker without
+   * digitization, the share of it a fully digitized maker (buying through the platform) avoids, and
+   * the mean length of a wait in shift hours.
+   */
+  supplyWait: { chancePerDay: 0.45, digitalReduction: 0.8, meanHours: 2.5 },
+} as const;
+
+/**
+ * What a month of the simulated cluster's OEE must come to, rolled up over its devices as the server
+ * does (calibration tests in oee.spec.ts). The source figures (DESIGN.md) give none, so these are
+ * ranges for small apparel workshops from published benchmarks: Nakajima's world-class levels of
+ * availability 90%, performance 95%, quality 99% and more, OEE 85% (oee.com, "World-Class OEE"),
+ * which small workshops stay below; about 60% OEE for an average plant (same source); a sewing line
+ * studied in Mathematical Problems in Engineering (Hindawi, 2024, "Improving Quality, Productivity,
+ * and Cost Aspects of a Sewing Line of Apparel Industry Using TQM Approach", table 8) at OEE 60-63%,
+ * performance 66-68% and quality 92.5-94% (6-7.5 defects per hundred units) before and after its
+ * improvement programme.
+ */
+export const OEE_PLAUSIBLE = {
+  availability: { min: 0.7, max: 0.9 },
+  performance: { min: 0.75, max: 0.95 },
+  quality: { min: 0.95, max: 0.99 },
+  oee: { min: 0.5, max: 0.75 },
 } as const;

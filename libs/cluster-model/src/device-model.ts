@@ -33,6 +33,15 @@ export interface StepContext {
   powered: boolean;
   /** Pieces the previous stage handed to this device in this step (0 for support devices). */
   input: number;
+  /**
+   * Pieces meant for this device that got held up upstream during this step: work piling up in an
+   * earlier stage (a breakdown, a changeover, a line running flat out) or release the workshop holds
+   * back while it waits for fabric and trims. A device with nothing to do while work for it is held
+   * up is blocked, and that wait is planned time; with nothing held up it is idle without orders,
+   * which is not. Fractional when a stage's held work is shared by several devices; 0 for support
+   * devices.
+   */
+  heldUpstream: number;
   /** The workshop's step so far, for support devices that measure or store what others did. */
   site: SiteStep;
 }
@@ -49,7 +58,12 @@ export interface SiteStep {
 /** One device's step. Times are within the step: runMs <= plannedMs <= stepMs. */
 export interface StepResult {
   state: DeviceState;
-  /** Time the device was scheduled to work (0 off shift). */
+  /**
+   * Time the shift plan had work for the device: running, stopped while it had work (breakdown,
+   * changeover, power cut) and blocked (waiting for work held up upstream). Not planned: off shift,
+   * and on shift idle without orders (nothing queued, nothing held up). OEE availability is
+   * runMs / plannedMs.
+   */
   plannedMs: number;
   /** Time it produced; never more than plannedMs. */
   runMs: number;

@@ -44,18 +44,40 @@ export interface MakerTotals {
   salesFen: number;
   salesPieces: number;
   orders: number;
+  /** Good pieces packed (the maker's output). */
   good: number;
+  /** Pieces rejected at any stage. */
   defective: number;
   energyWh: number;
+  /** Pieces released into the first stage: good + defective + work in progress, always. */
+  released: number;
 }
 
 const PASS_THROUGH: ReadonlySet<DeviceStage> = new Set(['cutting', 'sewing', 'decoration', 'finishing', 'qc', 'packing']);
+
+/**
+ * The hours of a working day the workshop waits for fabric or trims that arrived late: one run of
+ * consecutive shift hours, or none. Makers buying through the platform (digitized) wait less often.
+ * Draws the same numbers on every working day, so the stream stays aligned whatever happens.
+ */
+export function supplyWaitHours(shiftHours: readonly number[], digitization: number, rng: Rng): ReadonlySet<number> {
+  const w = CALIBRATION.supplyWait;
+  const waits = rng.chance(w.chancePerDay * (1 - w.digitalReduction * digitization));
+  const length = Math.min(shiftHours.length, Math.max(1, Math.round(rng.exponential(w.meanHours))));
+  const first = rng.int(0, shiftHours.length - length);
+  return waits ? new Set(shiftHours.slice(first, first + length)) : new Set();
+}
 
 /**
  * One maker's workshop and order book, advanced in fixed steps of simulated time. Sales come from
  * the day's order book (independent of the workshop, so the cluster's revenue can be computed
  * without stepping machines); production is planned from recent demand and the finished-goods
  * stock, and flows through the devices stage by stage.
+ *
+ * The shift plan: on a working day the workshop works eight hours, plus overtime when the day's plan
+ * needs it, and releases the plan to its first stage hour by hour. A device's planned time (OEE) is
+ * the part of the shift the plan has work for it; the rest of the shift it is idle without orders,
+ * which is not planned time. Nights, Sundays, holidays and closures are outside the plan.
  */
 export class MakerSimulation {
   readonly maker: Maker;
@@ -71,12 +93,19 @@ export class MakerSimulation {
   private shift: ReadonlySet<number> = new Set();
   private releaseLeft = 0;
   private releaseHoursLeft = 0;
+  /** Shift hours of the day in which the workshop waits for fabric or trims and releases nothing. */
+  private supplyWait: ReadonlySet<number> = new Set();
+  /** Release held back by a supply wait, pieces; released in the first shift hour after it. */
+  private withheld = 0;
+  /** Per stage: pieces held up upstream of it at its previous step (see StepContext.heldUpstream). */
+  private readonly heldBefore: number[];
+  private readonly supplyRng: Rng;
   private powerCutUntil: SimTime = 0;
   private stepsPending = 0;
   private readonly salesAcc: ChannelSales[] = SALES_CHANNELS.map(() => ({ orders: 0, pieces: 0, amountFen: 0 }));
   private goodAcc = 0;
   private defectiveAcc = 0;
-  readonly totals: MakerTotals = { salesFen: 0, salesPieces: 0, orders: 0, good: 0, defective: 0, energyWh: 0 };
+  readonly totals: MakerTotals = { salesFen: 0, salesPieces: 0, orders: 0, good: 0, defective: 0, energyWh: 0, released: 0 };
 
   constructor(maker: Maker, scenario: Scenario, registry: DeviceRegistry, start: SimTime) {
     if (start % STEP_MS !== 0) throw new RangeError('a simulation starts on a whole simulated hour');
@@ -93,6 +122,8 @@ export class MakerSimulation {
       return { device, stage: model.stage, plannedMs: 0, runMs: 0, good: 0, defective: 0, energyWh: 0, state: 'idle', readings: undefined };
     });
     this.stages = [...new Set(this.slots.map((s) => s.stage))];
+    this.heldBefore = this.stages.map(() => 0);
+    this.supplyRng = Rng.derive(maker.seed, 'workshop', 'supply');
     this.demandEma = ordinaryDemandPerDay(maker);
     this.stock = Math.round(profile.plannedPiecesPerHour * 8 * STOCK_DAYS);
   }
@@ -100,6 +131,11 @@ export class MakerSimulation {
   /** Simulated time up to which the maker has been stepped. */
   get now(): SimTime {
     return this.t;
+  }
+
+  /** Pieces released and not finished: queued at the devices. */
+  get workInProgress(): number {
+    return this.slots.reduce((sum, s) => sum + s.device.queued, 0);
   }
 
   /** Steps taken since the last report. */
@@ -162,18 +198,45 @@ export class MakerSimulation {
       this.releaseLeft -= release;
       this.releaseHoursLeft--;
     }
+    if (this.supplyWait.has(hour)) {
+      this.withheld += release;
+      release = 0;
+    } else if (onShift) {
+      release += this.withheld;
+      this.withheld = 0;
+    }
+    this.totals.released += release;
     const powered = this.t >= this.powerCutUntil;
-    const ctx: StepContext = { ts: this.t, stepMs: STEP_MS, hour, onShift, powered, input: 0, site: { packed: 0, shipped: shippedPieces, energyWh: 0 } };
+    const ctx: StepContext = {
+      ts: this.t,
+      stepMs: STEP_MS,
+      hour,
+      onShift,
+      powered,
+      input: 0,
+      heldUpstream: 0,
+      site: { packed: 0, shipped: shippedPieces, energyWh: 0 },
+    };
 
     let flow = release;
-    for (const stage of this.stages) {
+    // Work held up upstream of the stage about to step: release held back, and what earlier stages
+    // have queued after their step. What it gained since the stage's previous step is work the
+    // stage's devices were meant to get and did not.
+    let upstream = this.withheld;
+    this.stages.forEach((stage, stageIndex) => {
       const inStage = this.slots.filter((s) => s.stage === stage);
       const passThrough = PASS_THROUGH.has(stage);
+      let held = 0;
+      if (passThrough) {
+        held = Math.max(0, upstream - this.heldBefore[stageIndex]) / inStage.length;
+        this.heldBefore[stageIndex] = upstream;
+      }
       let next = 0;
       inStage.forEach((slot, i) => {
         // split the stage's input evenly; the first devices take the remainder
         const share = passThrough ? Math.floor(flow / inStage.length) + (i < flow % inStage.length ? 1 : 0) : 0;
         ctx.input = share;
+        ctx.heldUpstream = held;
         const r = slot.device.step(ctx);
         slot.plannedMs += r.plannedMs;
         slot.runMs += r.runMs;
@@ -192,6 +255,7 @@ export class MakerSimulation {
       });
       if (passThrough) {
         flow = next;
+        for (const slot of inStage) upstream += slot.device.queued;
         if (stage === 'packing') {
           ctx.site.packed = next;
           this.goodAcc += next;
@@ -199,7 +263,7 @@ export class MakerSimulation {
           this.stock += next;
         }
       }
-    }
+    });
     this.stock -= shippedPieces;
     this.t += STEP_MS;
     this.stepsPending++;
@@ -213,11 +277,12 @@ export class MakerSimulation {
     const works = isWorkingDay(day) && this.scenario.workshopOpen(this.maker, day);
     if (!works) {
       this.shift = new Set();
+      this.supplyWait = new Set();
       this.releaseLeft = 0;
       this.releaseHoursLeft = 0;
       return;
     }
-    const wip = this.slots.reduce((sum, s) => sum + s.device.queued, 0);
+    const wip = this.withheld + this.workInProgress;
     const target = this.demandEma * STOCK_DAYS;
     // six working days cover seven days of demand; the stock gap closes over about a week
     const plan = Math.max(0, Math.round((this.demandEma * 7) / 6 + (target - this.stock - wip) / 6));
@@ -225,6 +290,7 @@ export class MakerSimulation {
     const overtime = Math.min(OVERTIME_HOURS.length, Math.max(0, Math.ceil((plan - hourly * SHIFT_HOURS.length) / hourly)));
     const hours = [...SHIFT_HOURS, ...OVERTIME_HOURS.slice(0, overtime)];
     this.shift = new Set(hours);
+    this.supplyWait = supplyWaitHours(hours, this.scenario.digitization(this.maker, day), this.supplyRng);
     this.releaseLeft = Math.min(plan, Math.round(hourly * hours.length));
     this.releaseHoursLeft = hours.length;
   }

@@ -15,14 +15,31 @@ export interface StationOptions {
   /** Mean running hours between breakdowns, and mean hours to repair. */
   mtbfHours: number;
   mttrHours: number;
-  /** Chance per working hour of a style changeover, and how long one takes. */
+  /** Chance per working hour with work of a style changeover, and how long one takes. */
   changeoverChance?: number;
   changeoverMs?: number;
-  /** The state when on shift with nothing to do: a line waiting for cut parts is 'blocked'. */
-  starvedState?: Extract<DeviceState, 'idle' | 'blocked'>;
   runKw: number;
   idleKw: number;
   standbyKw?: number;
+}
+
+/**
+ * A station's own counters since it was created: where its time went (ms; the parts add up to the
+ * simulated time stepped) and what it made. Planned time is runMs + downMs + changeoverMs + blockedMs.
+ */
+export interface StationCounters {
+  runMs: number;
+  /** Broken down, or without power, while the plan had work for it. */
+  downMs: number;
+  changeoverMs: number;
+  /** Nothing to do while work for it was held up upstream. */
+  blockedMs: number;
+  /** On shift with nothing queued and nothing held up: idle without orders, not planned. */
+  noOrdersMs: number;
+  /** Outside the shift plan (nights, days off), and stopped while it had no work. */
+  unplannedMs: number;
+  good: number;
+  defective: number;
 }
 
 /**
@@ -30,6 +47,12 @@ export interface StationOptions {
  * changeovers. Production, defects, availability and speed come out of the same accounting, so
  * the OEE computed from a report (runMs / plannedMs, units x idealCycleMs / runMs, good / units)
  * is the OEE the station actually had.
+ *
+ * Planned time in a step is the part of the shift the plan has work for the station: running,
+ * stopped while it has work (breakdown, power cut, changeover) and blocked (waiting for work held up
+ * upstream, for as long as that work would have kept it busy). The rest of the shift it is idle
+ * without orders: not planned, so a station sized well above the flow it serves (a cutting table
+ * faster than the lines it feeds) is not charged for the hours the plan leaves it nothing to do.
  */
 export class Station implements SimDevice {
   readonly id: string;
@@ -42,6 +65,7 @@ export class Station implements SimDevice {
   private faultUntil: SimTime = 0;
   /** Units processed since creation, for cumulative readings. */
   protected processedTotal = 0;
+  private readonly tally: StationCounters = { runMs: 0, downMs: 0, changeoverMs: 0, blockedMs: 0, noOrdersMs: 0, unplannedMs: 0, good: 0, defective: 0 };
 
   constructor(options: StationOptions) {
     this.o = options;
@@ -55,6 +79,11 @@ export class Station implements SimDevice {
     return this.queue;
   }
 
+  /** Where the station's time went and what it made, since it was created. */
+  get counters(): Readonly<StationCounters> {
+    return this.tally;
+  }
+
   applyFault(fault: DeviceFault): boolean {
     if (fault.kind !== 'breakdown') return false;
     // an injected breakdown holds from the next step on
@@ -66,13 +95,21 @@ export class Station implements SimDevice {
   step(ctx: StepContext): StepResult {
     this.queue += ctx.input;
     const o = this.o;
+    const tally = this.tally;
     const standbyWh = Math.round(((o.standbyKw ?? 0.02) * ctx.stepMs) / 3600);
+    /** Time the held-up work would have kept the station busy at its usual pace. */
+    const heldMs = ctx.heldUpstream > 0 ? Math.ceil((ctx.heldUpstream * this.idealCycleMs) / o.performance) : 0;
     if (!ctx.powered) {
-      return { state: 'fault', plannedMs: ctx.onShift ? ctx.stepMs : 0, runMs: 0, good: 0, defective: 0, energyWh: 0, readings: this.readings() };
+      // a power cut on shift stops a station the plan has work for; one without work loses nothing
+      const plannedMs = !ctx.onShift ? 0 : this.queue > 0 ? ctx.stepMs : Math.min(ctx.stepMs, heldMs);
+      tally.downMs += plannedMs;
+      tally.unplannedMs += ctx.stepMs - plannedMs;
+      return { state: 'fault', plannedMs, runMs: 0, good: 0, defective: 0, energyWh: 0, readings: this.readings() };
     }
     if (!ctx.onShift) {
       // a machine broken at the end of the shift is still broken overnight
       const broken = this.faultUntil > ctx.ts && this.faultFrom <= ctx.ts;
+      tally.unplannedMs += ctx.stepMs;
       return { state: broken ? 'fault' : 'idle', plannedMs: 0, runMs: 0, good: 0, defective: 0, energyWh: standbyWh, readings: this.readings() };
     }
     const stepEnd = ctx.ts + ctx.stepMs;
@@ -83,12 +120,12 @@ export class Station implements SimDevice {
     }
     const downMs = this.faultUntil > ctx.ts ? Math.max(0, Math.min(stepEnd, this.faultUntil) - Math.max(ctx.ts, this.faultFrom)) : 0;
     let availableMs = ctx.stepMs - downMs;
-    let changeover = false;
+    let changeoverMs = 0;
     if (availableMs > 0 && this.queue > 0 && o.changeoverChance && this.rng.chance(o.changeoverChance)) {
-      const co = Math.min(availableMs, o.changeoverMs ?? 1_800_000);
-      availableMs -= co;
-      changeover = true;
+      changeoverMs = Math.min(availableMs, o.changeoverMs ?? 1_800_000);
+      availableMs -= changeoverMs;
     }
+    const hadWork = this.queue > 0;
     const capacity = Math.floor((availableMs * o.performance) / this.idealCycleMs);
     const processed = Math.min(this.queue, capacity);
     const runMs = Math.min(availableMs, Math.ceil((processed * this.idealCycleMs) / o.performance));
@@ -96,14 +133,28 @@ export class Station implements SimDevice {
     this.queue -= processed;
     this.processedTotal += processed;
 
+    // A repair that runs on while the station has nothing to do costs the plan nothing.
+    const stoppedMs = hadWork || heldMs > 0 ? downMs : 0;
+    const idleMs = availableMs - runMs;
+    const blockedMs = Math.min(idleMs, heldMs);
+    const plannedMs = runMs + stoppedMs + changeoverMs + blockedMs;
+    tally.runMs += runMs;
+    tally.downMs += stoppedMs;
+    tally.changeoverMs += changeoverMs;
+    tally.blockedMs += blockedMs;
+    tally.noOrdersMs += idleMs - blockedMs;
+    tally.unplannedMs += downMs - stoppedMs;
+    tally.good += processed - defective;
+    tally.defective += defective;
+
     let state: DeviceState;
     if (downMs * 2 >= ctx.stepMs || this.faultUntil >= stepEnd) state = 'fault';
-    else if (changeover && runMs * 2 < ctx.stepMs) state = 'changeover';
+    else if (changeoverMs > 0 && runMs * 2 < ctx.stepMs) state = 'changeover';
     else if (processed > 0) state = 'running';
-    else state = o.starvedState ?? 'idle';
+    else state = blockedMs > 0 ? 'blocked' : 'idle';
 
     const energyWh = Math.round((o.runKw * runMs + o.idleKw * (ctx.stepMs - runMs)) / 3600);
-    return { state, plannedMs: ctx.stepMs, runMs, good: processed - defective, defective, energyWh, readings: this.readings() };
+    return { state, plannedMs, runMs, good: processed - defective, defective, energyWh, readings: this.readings() };
   }
 
   /** Cumulative or instantaneous sensor values; subclasses add their own. */

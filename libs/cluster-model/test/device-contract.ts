@@ -44,7 +44,8 @@ export function describeDeviceModelContract(model: DeviceModel): void {
         const powered = !(i >= 300 && i < 310);
         const input = onShift ? inputRng.int(0, Math.ceil(profile.plannedPiecesPerHour * 1.5)) : 0;
         handed += input;
-        const ctx: StepContext = { ts: START + i * STEP_MS, stepMs: STEP_MS, hour, onShift, powered, input, site: { packed: input, shipped: inputRng.int(0, input), energyWh: 5000 } };
+        const heldUpstream = inputRng.chance(0.2) ? inputRng.uniform(0, profile.plannedPiecesPerHour) : 0;
+        const ctx: StepContext = { ts: START + i * STEP_MS, stepMs: STEP_MS, hour, onShift, powered, input, heldUpstream, site: { packed: input, shipped: inputRng.int(0, input), energyWh: 5000 } };
         const r = device.step(ctx);
         expect(DEVICE_STATES).toContain(r.state);
         for (const v of [r.plannedMs, r.runMs, r.good, r.defective, r.energyWh]) {
@@ -73,13 +74,34 @@ export function describeDeviceModelContract(model: DeviceModel): void {
       }
     });
 
+    if (model.stage !== 'support' && model.stage !== 'metering') {
+      const onShift = (over: Partial<StepContext>): StepContext => ({ ts: START + 8 * STEP_MS, stepMs: STEP_MS, hour: 8, onShift: true, powered: true, input: 0, heldUpstream: 0, site: { packed: 0, shipped: 0, energyWh: 0 }, ...over });
+
+      it('plans no time on shift with nothing to do and nothing held up (idle without orders)', () => {
+        for (const profile of PROFILES) {
+          const device = model.create({ id: `${model.idPrefix}-1`, number: 1, maker: profile, rng: new Rng(7) });
+          expect(device.step(onShift({}))).toMatchObject({ plannedMs: 0, runMs: 0 });
+        }
+      });
+
+      it('plans the time it waits for work held up upstream (blocked)', () => {
+        for (const profile of PROFILES) {
+          const device = model.create({ id: `${model.idPrefix}-1`, number: 1, maker: profile, rng: new Rng(7) });
+          const r = device.step(onShift({ heldUpstream: profile.plannedPiecesPerHour }));
+          expect(r.runMs).toBe(0);
+          expect(r.plannedMs).toBeGreaterThan(0);
+          expect(['blocked', 'fault']).toContain(r.state);
+        }
+      });
+    }
+
     it('is deterministic: the same random stream gives the same steps', () => {
       const trace = (seed: number): unknown[] => {
         const device = model.create({ id: `${model.idPrefix}-1`, number: 1, maker: PROFILES[1], rng: new Rng(seed) });
         const steps: unknown[] = [];
         for (let i = 0; i < 24 * 14; i++) {
           const hour = i % 24;
-          steps.push(device.step({ ts: START + i * STEP_MS, stepMs: STEP_MS, hour, onShift: hour >= 8 && hour < 17, powered: true, input: hour >= 8 && hour < 17 ? 20 : 0, site: { packed: 20, shipped: 15, energyWh: 1000 } }));
+          steps.push(device.step({ ts: START + i * STEP_MS, stepMs: STEP_MS, hour, onShift: hour >= 8 && hour < 17, powered: true, input: hour >= 8 && hour < 17 ? 20 : 0, heldUpstream: 0, site: { packed: 20, shipped: 15, energyWh: 1000 } }));
         }
         return steps;
       };

@@ -14,7 +14,7 @@ function batches(seed: number, steps: number): { temps: number[]; outcomes: Arra
   const outcomes: Array<{ excursion: boolean; good: boolean }> = [];
   let excursion = false;
   for (let i = 0; i < steps; i++) {
-    const ctx: StepContext = { ts: START + i * STEP_MS, stepMs: STEP_MS, hour: i % 24, onShift: true, powered: true, input: 0, site: { packed: 0, shipped: 0, energyWh: 0 } };
+    const ctx: StepContext = { ts: START + i * STEP_MS, stepMs: STEP_MS, hour: i % 24, onShift: true, powered: true, input: 0, heldUpstream: 0, site: { packed: 0, shipped: 0, energyWh: 0 } };
     const r = vat.step(ctx);
     const readings = r.readings ?? {};
     temps.push(readings.tempC);

@@ -23,6 +23,9 @@ export const printingMachine: DeviceModel = {
       defectRate: 0.008,
       mtbfHours: 150,
       mttrHours: 1,
+      // screens and inks for the next design
+      changeoverChance: 0.12 - 0.06 * maker.digitization,
+      changeoverMs: 30 * 60_000,
       runKw: 6,
       idleKw: 1.2,
     });

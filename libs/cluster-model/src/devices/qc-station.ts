@@ -18,7 +18,7 @@ export const qcStation: DeviceModel = {
       rng,
       idealCycleMs: (3_600_000 * performance) / rated,
       performance,
-      defectRate: Math.max(0.004, 0.016 - 0.01 * maker.digitization),
+      defectRate: Math.max(0.004, 0.02 - 0.012 * maker.digitization),
       mtbfHours: 2000,
       mttrHours: 0.5,
       runKw: 0.15,
