@@ -1,5 +1,5 @@
 import type { ReportPayload } from '@clusterpulse/contracts';
-import { Ledger } from './ledger';
+import { Ledger, mergeLedgers } from './ledger';
 
 function report(seq: number, fen: number, good: number): ReportPayload {
   return {
@@ -33,5 +33,24 @@ describe('Ledger', () => {
     expect(ledger.gatewayTotals('c.m1.gw1').salesFen).toBe(3000);
     expect(ledger.totals().reports).toBe(2);
     expect(ledger.toJSON().gateways['c.m2.gw1']).toMatchObject({ salesFen: 21, lastSeq: 1 });
+  });
+});
+
+describe('mergeLedgers', () => {
+  it('puts the gateways of several processes side by side and sums their totals', () => {
+    const a = new Ledger();
+    a.record('c.m1.gw1', report(1, 1000, 40));
+    a.record('c.m1.gw1', report(2, 10, 4));
+    const b = new Ledger();
+    b.record('c.m2.gw1', report(1, 7, 1));
+    const both = new Ledger();
+    for (const [id, r] of [['c.m1.gw1', report(1, 1000, 40)], ['c.m1.gw1', report(2, 10, 4)], ['c.m2.gw1', report(1, 7, 1)]] as const) both.record(id, r);
+    expect(mergeLedgers([a.toJSON(), b.toJSON()])).toEqual(both.toJSON());
+  });
+
+  it('refuses a gateway found in two ledgers', () => {
+    const a = new Ledger();
+    a.record('c.m1.gw1', report(1, 1000, 40));
+    expect(() => mergeLedgers([a.toJSON(), a.toJSON()])).toThrow(/c\.m1\.gw1 is in two ledgers/);
   });
 });

@@ -22,6 +22,12 @@ export interface LedgerTotals {
   energyWh: number;
 }
 
+/** A ledger as a file or another process sees it: totals, and per gateway its totals and highest seq. */
+export interface LedgerJSON {
+  totals: LedgerTotals;
+  gateways: Record<string, LedgerTotals & { lastSeq: number }>;
+}
+
 function emptyTotals(): LedgerTotals {
   return { reports: 0, salesFen: 0, salesPieces: 0, orders: 0, good: 0, defective: 0, energyWh: 0 };
 }
@@ -87,7 +93,7 @@ export class Ledger {
   }
 
   /** Plain JSON for a file other processes (a reconciliation test) can read. */
-  toJSON(): { totals: LedgerTotals; gateways: Record<string, LedgerTotals & { lastSeq: number }> } {
+  toJSON(): LedgerJSON {
     const gateways: Record<string, LedgerTotals & { lastSeq: number }> = {};
     for (const [id, bySeq] of this.gateways) {
       let lastSeq = 0;
@@ -106,4 +112,21 @@ function add(t: LedgerTotals, e: LedgerEntry): void {
   t.good += e.good;
   t.defective += e.defective;
   t.energyWh += e.energyWh;
+}
+
+/**
+ * One ledger of the ledgers of several processes, each running its own gateways: the gateways
+ * side by side, the totals summed. A gateway in two parts is a mistake of the caller's.
+ */
+export function mergeLedgers(parts: readonly LedgerJSON[]): LedgerJSON {
+  const totals = emptyTotals();
+  const gateways: LedgerJSON['gateways'] = {};
+  for (const part of parts) {
+    for (const key of Object.keys(totals) as Array<keyof LedgerTotals>) totals[key] += part.totals[key];
+    for (const [id, g] of Object.entries(part.gateways)) {
+      if (id in gateways) throw new Error(`gateway ${id} is in two ledgers`);
+      gateways[id] = g;
+    }
+  }
+  return { totals, gateways };
 }

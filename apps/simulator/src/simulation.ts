@@ -3,11 +3,6 @@ import {
   MAX_INTERVAL_MS,
   SCHEMA_VERSION,
   chinaDayStart,
-  decodePayload,
-  encodePayload,
-  simControlSchema,
-  simStatusSchema,
-  simTopic,
   type GatewayAddress,
   type ScenarioId,
   type SimControl,
@@ -29,13 +24,18 @@ import {
 } from '@clusterpulse/cluster-model';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
+import { alignClock, type ClockState } from './clock-state';
+import { openControlLink, type ControlLink } from './control-link';
 import { Gateway, type MqttCredentials } from './gateway';
 import { Ledger } from './ledger';
+import { brokerForMaker, shardRange, type Shard } from './shards';
 
 export interface SimulationOptions {
-  /** e.g. mqtt://localhost:1883 */
-  brokerUrl: string;
+  /**
+   * e.g. mqtt://localhost:1883. Several brokers (instances of one cluster): maker i's gateway
+   * connects to the (i mod n)-th, the simulator's own client to the first.
+   */
+  brokerUrl: string | readonly string[];
   cluster?: string;
   makers?: number;
   scenario?: ScenarioId;
@@ -72,6 +72,24 @@ export interface SimulationOptions {
   transport?: () => Duplex;
   /** Id of the first run; a fresh one by default. Reset and scenario changes always start a fresh one. */
   run?: string;
+  /**
+   * Run the gateways of one block of makers only (see shardRange): one of several processes that
+   * together run the cluster. The cluster generated is still the whole one, so faults without a
+   * target pick the same maker in every process.
+   */
+  shard?: Shard;
+  /** Start the simulated clock where another process's clock is (see ClockState). */
+  clock?: ClockState;
+  /** Pause the clock when it reaches this simulated time (once; a trainer may resume it). */
+  until?: SimTime;
+}
+
+/** What the process owning the control connection decided along with a command, so every process applies it alike. */
+export interface CommandSync {
+  /** The run a reset or scenario change starts. */
+  run: string;
+  /** The clock right after the command, as the owner's reads. */
+  clock: ClockState;
 }
 
 export interface SimulatorStatus {
@@ -102,8 +120,12 @@ export interface SimulationHandle {
   /** Resolves once every gateway has connected at least once. */
   readonly allConnected: Promise<void>;
   status(): SimulatorStatus;
-  /** Applies a trainer command as if it had arrived on sim/control. */
-  command(cmd: SimControl): void;
+  /**
+   * Applies a trainer command as if it had arrived on sim/control. With `sync` (a process that
+   * runs part of the makers), the new run id and the clock come from the owner of the control
+   * connection instead of being made here.
+   */
+  command(cmd: SimControl, sync?: CommandSync): void;
   stop(): Promise<void>;
 }
 
@@ -119,6 +141,26 @@ function scenarioStart(scenario: Scenario): SimTime {
   return chinaDayStart(scenario.startDay);
 }
 
+/** Where a scenario's simulated time starts. */
+export function scenarioStartTime(id: ScenarioId): SimTime {
+  return scenarioStart(createScenario(id));
+}
+
+/** The retained sim/status payload for a status. */
+export function simStatusPayload(s: SimulatorStatus): SimStatus {
+  return {
+    v: SCHEMA_VERSION,
+    ts: s.simTime,
+    scenario: s.scenario,
+    seed: s.seed,
+    speed: s.speed,
+    paused: s.paused,
+    makers: s.makers,
+    gatewaysConnected: s.gatewaysConnected,
+    run: s.run,
+  };
+}
+
 /**
  * Runs the cluster: one Gateway per maker, connected in paced batches, each reporting at the
  * report interval whatever simulated time has passed since its last report. The model moves in
@@ -131,11 +173,14 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
   let seed = options.seed ?? DEFAULT_SEED;
   let run = options.run ?? newRunId();
   const makers = options.makers ?? DEFAULT_MAKERS;
+  const brokers = typeof options.brokerUrl === 'string' ? [options.brokerUrl] : [...options.brokerUrl];
+  const { from, to } = options.shard ? shardRange(makers, options.shard) : { from: 0, to: makers };
   const reportIntervalMs = options.reportIntervalMs ?? 30_000;
   const tickMs = options.tickMs ?? 100;
   let scenario = createScenario(scenarioId);
   let cluster = generateCluster({ cluster: clusterId, makers, seed, registry: options.registry });
   const clock = new SimClock(scenarioStart(scenario), options.speed ?? 1440, () => Date.now(), options.paused ?? false);
+  if (options.clock) alignClock(clock, options.clock);
   const ledger = new Ledger();
   let connectedCount = 0;
   let reportsSent = 0;
@@ -144,31 +189,33 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
   let windowReports = 0;
   let rate = 0;
 
-  const gateways = cluster.makers.map(
-    (maker) =>
-      new Gateway({
-        brokerUrl: options.brokerUrl,
-        cluster: clusterId,
-        model: new MakerSimulation(maker, scenario, cluster.registry, scenarioStart(scenario)),
-        ledger,
-        credentials: options.credentials?.({ cluster: clusterId, enterprise: maker.id, gateway: maker.gatewayId }),
-        maxUnacked: options.maxUnacked ?? 1000,
-        maxReportSteps: MAX_REPORT_STEPS,
-        reconnectPeriodMs: options.reconnectPeriodMs ?? 1000,
-        connectTimeoutMs: 30_000,
-        keepaliveSeconds: options.keepaliveSeconds ?? 60,
-        onConnectionChange: (up) => (connectedCount += up ? 1 : -1),
-        onReport: (report, replay) => {
-          reportsSent++;
-          windowReports++;
-          if (replay) replays++;
-          options.onReport?.(gatewayIdOf(maker.id), report.seq, replay);
-        },
-        realMsFor: (simMs) => Math.max(1000, simMs / clock.speed),
-        transport: options.transport,
-        run,
-      }),
-  );
+  /** Maker index of each gateway (all of them, or the shard's block). */
+  const indices = Array.from({ length: to - from }, (_v, i) => from + i);
+  const gateways = indices.map((index) => {
+    const maker = cluster.makers[index];
+    return new Gateway({
+      brokerUrl: brokerForMaker(brokers, index),
+      cluster: clusterId,
+      model: new MakerSimulation(maker, scenario, cluster.registry, scenarioStart(scenario)),
+      ledger,
+      credentials: options.credentials?.({ cluster: clusterId, enterprise: maker.id, gateway: maker.gatewayId }),
+      maxUnacked: options.maxUnacked ?? 1000,
+      maxReportSteps: MAX_REPORT_STEPS,
+      reconnectPeriodMs: options.reconnectPeriodMs ?? 1000,
+      connectTimeoutMs: 30_000,
+      keepaliveSeconds: options.keepaliveSeconds ?? 60,
+      onConnectionChange: (up) => (connectedCount += up ? 1 : -1),
+      onReport: (report, replay) => {
+        reportsSent++;
+        windowReports++;
+        if (replay) replays++;
+        options.onReport?.(gatewayIdOf(maker.id), report.seq, replay);
+      },
+      realMsFor: (simMs) => Math.max(1000, simMs / clock.speed),
+      transport: options.transport,
+      run,
+    });
+  });
   const byEnterprise = new Map(gateways.map((g) => [g.address.enterprise, g]));
   function gatewayIdOf(enterprise: string): string {
     return byEnterprise.get(enterprise)?.clientId ?? enterprise;
@@ -191,9 +238,18 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
   // Reports: gateways take turns at an even rate, each once per report interval.
   const startedAt = Date.now();
   let ticked = 0;
+  let lastNow = clock.now();
   const scheduler = setInterval(() => {
     const due = Math.floor(((Date.now() - startedAt) * gateways.length) / reportIntervalMs);
-    const now = clock.now();
+    let now = clock.now();
+    if (options.until !== undefined && lastNow < options.until && now >= options.until) {
+      // stop exactly there, before any gateway moves past it
+      clock.pause();
+      clock.set(options.until);
+      now = options.until;
+      link?.publishStatus();
+    }
+    lastNow = now;
     let budget = gateways.length;
     while (ticked < due && budget-- > 0) {
       gateways[ticked % gateways.length].tick(now);
@@ -234,51 +290,22 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
   }
 
   // Trainer commands and status, over the simulator's own connection.
-  let control: MqttClient | null = null;
-  let statusTimer: NodeJS.Timeout | null = null;
-  function publishStatus(): void {
-    if (!control?.connected) return;
-    const s = status();
-    const payload: SimStatus = {
-      v: SCHEMA_VERSION,
-      ts: s.simTime,
-      scenario: s.scenario,
-      seed: s.seed,
-      speed: s.speed,
-      paused: s.paused,
-      makers: s.makers,
-      gatewaysConnected: s.gatewaysConnected,
-      run: s.run,
-    };
-    control.publish(simTopic(clusterId, 'status'), encodePayload(simStatusSchema, payload), { qos: 1, retain: true });
-  }
+  let link: ControlLink | null = null;
   if (options.control ?? true) {
-    const controlOptions: IClientOptions = {
-      clientId: `${clusterId}-simulator`,
-      username: options.controlCredentials?.username,
-      password: options.controlCredentials?.password,
-      // a persistent session: trainer commands sent while the simulator reconnects still arrive
-      clean: false,
-      reconnectPeriod: options.reconnectPeriodMs ?? 1000,
-    };
-    const transport = options.transport;
-    control = transport ? new MqttClient(() => transport(), controlOptions) : mqtt.connect(options.brokerUrl, controlOptions);
-    control.on('connect', () => {
-      control?.subscribe(simTopic(clusterId, 'control'), { qos: 1 });
-      publishStatus();
+    link = openControlLink({
+      brokerUrl: brokers[0],
+      cluster: clusterId,
+      credentials: options.controlCredentials,
+      reconnectPeriodMs: options.reconnectPeriodMs ?? 1000,
+      statusIntervalMs: options.statusIntervalMs ?? 5000,
+      transport: options.transport,
+      status: () => simStatusPayload(status()),
+      onCommand: (cmd) => command(cmd),
     });
-    control.on('message', (_topic, payload) => {
-      const decoded = decodePayload(simControlSchema, payload);
-      if (decoded.ok) command(decoded.value);
-    });
-    control.on('error', () => {
-      // reconnects on its own; refused credentials show in the status line as no trainer link
-    });
-    statusTimer = setInterval(publishStatus, options.statusIntervalMs ?? 5000);
   }
 
   let faultCount = 0;
-  function restart(nextScenario: ScenarioId, nextSeed: number): void {
+  function restart(nextScenario: ScenarioId, nextSeed: number, nextRun: string): void {
     scenarioId = nextScenario;
     scenario = createScenario(nextScenario);
     if (nextSeed !== seed) {
@@ -287,13 +314,13 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
     }
     const start = scenarioStart(scenario);
     // A new run: the server starts its figures from zero rather than adding these to the old run's days.
-    run = newRunId();
+    run = nextRun;
     ledger.reset();
-    gateways.forEach((g, i) => g.replaceModel(new MakerSimulation(cluster.makers[i], scenario, cluster.registry, start), run));
+    gateways.forEach((g, i) => g.replaceModel(new MakerSimulation(cluster.makers[indices[i]], scenario, cluster.registry, start), run));
     clock.set(start);
   }
 
-  function command(cmd: SimControl): void {
+  function command(cmd: SimControl, sync?: CommandSync): void {
     switch (cmd.cmd) {
       case 'pause':
         clock.pause();
@@ -305,19 +332,19 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
         clock.setSpeed(cmd.factor);
         break;
       case 'scenario':
-        restart(cmd.scenario, cmd.seed ?? seed);
+        restart(cmd.scenario, cmd.seed ?? seed, sync?.run ?? newRunId());
         break;
       case 'reset':
-        restart(scenarioId, seed);
+        restart(scenarioId, seed, sync?.run ?? newRunId());
         break;
       case 'fault': {
         const durationMs = cmd.durationMs ?? 4 * 3_600_000;
         let targets = gateways.filter((g) => (cmd.enterprise === undefined || g.maker.id === cmd.enterprise) && (cmd.park === undefined || g.maker.park === cmd.park));
         if (cmd.enterprise === undefined && cmd.park === undefined) {
-          // no target named: one maker, chosen reproducibly
-          const pick = Rng.derive(seed, 'fault', faultCount).int(0, gateways.length - 1);
-          const chosen = gateways[pick];
-          targets = cmd.fault === 'power-cut' ? gateways.filter((g) => g.maker.park === chosen.maker.park) : [chosen];
+          // no target named: one maker of the whole cluster, chosen reproducibly (the same in every process)
+          const pick = Rng.derive(seed, 'fault', faultCount).int(0, makers - 1);
+          const chosen = cluster.makers[pick];
+          targets = gateways.filter((g) => (cmd.fault === 'power-cut' ? g.maker.park === chosen.park : g.maker.id === chosen.id));
         }
         faultCount++;
         for (const g of targets) {
@@ -338,23 +365,21 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
         break;
       }
     }
-    publishStatus();
+    if (sync) alignClock(clock, sync.clock);
+    link?.publishStatus();
   }
 
   async function stop(): Promise<void> {
     if (stopped) return;
     stopped = true;
     clearInterval(scheduler);
-    if (statusTimer) clearInterval(statusTimer);
+    link?.stopPublishing();
     await Promise.allSettled(connecting);
     // No new reports from here; the gateways keep reconnecting and replaying until all are acked.
     const drainUntil = Date.now() + (options.drainTimeoutMs ?? 0);
     while (Date.now() < drainUntil && gateways.some((g) => g.pendingAcks > 0)) await new Promise((r) => setTimeout(r, 50));
     await Promise.all(gateways.map((g) => g.stop()));
-    if (control) {
-      const c = control;
-      await new Promise<void>((resolve) => c.end(false, {}, () => resolve()));
-    }
+    await link?.close();
   }
 
   return {
