@@ -53,7 +53,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   threadsPerProcess: 2,
   pushIntervalMs: undefined,
   rawConcurrency: undefined,
-  fdReserve: 256,
+  // The server's own reserve (apps/server/src/broker/fd-limit.ts NON_MQTT_DESCRIPTORS): past it, it refuses gateways.
+  fdReserve: 1024,
   seed: 2019,
   payloads: 'model',
   cpuProf: false,
@@ -82,7 +83,7 @@ export const USAGE = `npm run bench -- [flags]
   --threads 2             worker threads per load process
   --push-interval <ms>    the server's PUSH_INTERVAL_MS (its default otherwise)
   --raw-concurrency <n>   Aedes 'concurrency' of the raw broker (stock default otherwise)
-  --fd-reserve 256        open files the server keeps beyond one per gateway; fewer gateways run if the limit is short
+  --fd-reserve 1024       open files the server keeps beyond one per gateway (its own reserve); fewer gateways run if the limit is short
   --payloads model       report figures from the simulator's maker model, or 'synthetic' (drawn in the bench)
   --seed 2019             cluster seed (the maker model's default)
   --cpu-prof              profile the server (node --cpu-prof); the .cpuprofile lands in --out
