@@ -31,7 +31,8 @@ export const sewingLine: DeviceModel = {
       mttrHours: 0.75,
       // a new style: re-threading, re-balancing the operations, the first pieces checked
       changeoverChance: 0.1 - 0.05 * maker.digitization,
-      changeoverMs: (75 - 40 * maker.digitization) * 60_000,
+      // whole milliseconds: a report's times are integers
+      changeoverMs: Math.round((75 - 40 * maker.digitization) * 60_000),
       runKw: 3.2,
       idleKw: 0.7,
     });
