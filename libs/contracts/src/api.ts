@@ -12,7 +12,7 @@ export const ApiRoutes = {
   enterprise: (id: string) => `/${API_PREFIX}/enterprises/${encodeURIComponent(id)}`,
   /** One maker's daily figures in the current run. */
   enterpriseHistory: (id: string) => `/${API_PREFIX}/enterprises/${encodeURIComponent(id)}/history`,
-  /** Kept alarms, most recently changed first, with their acknowledgement. */
+  /** Kept alarms, most recently opened or escalated first, with their acknowledgement. */
   alarms: `/${API_PREFIX}/alarms`,
   /** POST, with the trainer/operator bearer token. */
   alarmAck: (id: string) => `/${API_PREFIX}/alarms/${encodeURIComponent(id)}/ack`,
@@ -178,7 +178,7 @@ export interface EnterpriseHistoryResponse {
   days: EnterpriseHistoryDay[];
 }
 
-/** `ApiRoutes.alarms`: kept by the server (bounded), most recently changed first. */
+/** `ApiRoutes.alarms`: kept by the server (bounded), most recently opened or escalated (`alarmEscalated`) first. */
 export interface AlarmListResponse {
   alarms: Alarm[];
 }

@@ -73,6 +73,21 @@ export interface Alarm {
   acknowledgedAt?: number;
 }
 
+/** How big an open alarm is: the makers a park alarm covers, the occurrences of a condition alarm. */
+export function alarmMagnitude(alarm: Pick<Alarm, 'scope' | 'count' | 'makers'>): number {
+  return alarm.scope === 'park' ? alarm.makers : alarm.count;
+}
+
+/**
+ * Whether a change of an alarm is news, so that lists put it back on top: its magnitude doubled
+ * (2, 4, 8... occurrences; 16, 32, 64... makers). Any other repeat is counted in place, so rows do
+ * not reshuffle with every routine fault, while a power cut in a park whose routine faults already
+ * had a park alarm still comes to the top.
+ */
+export function alarmEscalated(before: Pick<Alarm, 'scope' | 'count' | 'makers'>, after: Pick<Alarm, 'scope' | 'count' | 'makers'>): boolean {
+  return Math.floor(Math.log2(alarmMagnitude(after))) > Math.floor(Math.log2(Math.max(1, alarmMagnitude(before))));
+}
+
 /** An operator acknowledged an alarm; every dashboard marks it. */
 export interface AlarmAckEvent {
   id: string;

@@ -43,6 +43,20 @@ describe('AlarmFeed', () => {
     expect(screen.getByTestId('alarms-open')).toHaveTextContent('1 open');
   });
 
+  it('counts a repeat in its row, and brings the alarm back on top only when its count doubles', () => {
+    const a = (id: string, count: number): ServerEvent => ({ event: 'alarm', data: alarmFixture({ id, enterprise: `maker-${id}`, count }) });
+    const order = () => screen.getAllByTestId('alarm-item').map((row) => row.textContent!.match(/maker-(\w+)/)![1]);
+    const { rerender } = renderFeed([a('a', 1), a('b', 1), a('a', 2)]);
+    expect(order()).toEqual(['a', 'b']);
+    rerender(
+      <I18nProvider locale="en">
+        <AlarmFeed alarms={held([a('a', 1), a('b', 1), a('a', 2), a('b', 2), a('a', 3)])} onAcknowledge={() => undefined} onAcknowledgeAll={() => undefined} />
+      </I18nProvider>,
+    );
+    expect(order()).toEqual(['b', 'a']);
+    expect(screen.getAllByTestId('alarm-count').map((badge) => badge.textContent)).toEqual(['×2', '×3']);
+  });
+
   it('shows no count for an alarm that happened once', () => {
     renderFeed([{ event: 'alarm', data: alarmFixture() }]);
     expect(screen.queryByTestId('alarm-count')).toBeNull();

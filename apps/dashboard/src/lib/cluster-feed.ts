@@ -1,4 +1,4 @@
-import type { Alarm, ClusterKpisResponse, DailyHistoryPoint, ServerEvent } from '@clusterpulse/contracts';
+import { alarmEscalated, type Alarm, type ClusterKpisResponse, type DailyHistoryPoint, type ServerEvent } from '@clusterpulse/contracts';
 import { ApiClient, ApiError } from './api-client';
 import { readToken } from './operator-token';
 import { LiveConnection, type ConnectionStatus, type WebSocketFactory } from './live-connection';
@@ -13,14 +13,17 @@ export const MAX_ALARMS_HELD = 500;
 const toEntry = (alarm: Alarm): AlarmEntry => ({ ...alarm, acknowledged: alarm.acknowledgedAt !== undefined });
 
 /**
- * The list with `alarm` (new or changed) on top: the server pushes an alarm each time it changes,
- * and a park alarm takes the place of the alarms it `replaces`.
+ * The list with `alarm` (new or changed) in it, in the server's order: new or escalated alarms on
+ * top (`alarmEscalated`), other changes in place. A park alarm takes the place of the alarms it
+ * `replaces`.
  */
 export function upsertAlarm(alarms: AlarmEntry[], alarm: Alarm, max = MAX_ALARMS_HELD): AlarmEntry[] {
-  const gone = new Set([alarm.id, ...(alarm.replaces ?? [])]);
+  const gone = new Set(alarm.replaces ?? []);
   const known = alarms.find((a) => a.id === alarm.id);
   // an acknowledgement already seen stands, whichever frame arrives last
   const entry = known?.acknowledged && alarm.acknowledgedAt === undefined ? { ...alarm, acknowledged: true, acknowledgedAt: known.acknowledgedAt } : toEntry(alarm);
+  if (known && !alarmEscalated(known, alarm)) return alarms.flatMap((a) => (a === known ? [entry] : gone.has(a.id) ? [] : [a]));
+  gone.add(alarm.id);
   return [entry, ...alarms.filter((a) => !gone.has(a.id))].slice(0, max);
 }
 

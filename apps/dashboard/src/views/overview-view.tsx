@@ -48,8 +48,9 @@ export function OverviewView({ kpis, history, alarms, onAcknowledge, onAcknowled
       <div className="overview__side">
         <ChannelSalesPanel channels={kpis.sales.byChannel} />
         <DeviceStatesPanel devices={kpis.devices} enterprises={kpis.enterprises} />
-        <IngestHealthPanel ingest={kpis.ingest} />
+        {/* alarms before ingest health: what an operator must act on comes first */}
         <AlarmFeed alarms={alarms} onAcknowledge={onAcknowledge} onAcknowledgeAll={onAcknowledgeAll} ackError={ackError} />
+        <IngestHealthPanel ingest={kpis.ingest} />
       </div>
     </main>
   );

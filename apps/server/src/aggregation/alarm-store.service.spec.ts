@@ -60,13 +60,27 @@ describe('AlarmStoreService', () => {
       ]);
     });
 
-    it('lists the most recently changed first: a repeat moves its alarm to the top', () => {
+    it('lists the newest first, counts a repeat in place, and puts an alarm back on top when its count doubles', () => {
       const r = new Raiser();
       const a = r.raise({ enterprise: 'm1', device: 'sew-1' });
       const b = r.raise({ enterprise: 'm2', device: 'sew-1' });
-      expect(r.store.list().map((x) => x.id)).toEqual([b, a]);
-      r.raise({ enterprise: 'm1', device: 'sew-1' });
-      expect(r.store.list().map((x) => x.id)).toEqual([a, b]);
+      const order = () => r.store.list().map((x) => [x.id, x.count]);
+      expect(order()).toEqual([
+        [b, 1],
+        [a, 1],
+      ]);
+      r.raise({ enterprise: 'm1', device: 'sew-1' }); // 2: doubled
+      r.raise({ enterprise: 'm2', device: 'sew-1' }); // 2: doubled
+      r.raise({ enterprise: 'm1', device: 'sew-1' }); // 3: in place
+      expect(order()).toEqual([
+        [b, 2],
+        [a, 3],
+      ]);
+      r.raise({ enterprise: 'm1', device: 'sew-1' }); // 4: doubled
+      expect(order()).toEqual([
+        [a, 4],
+        [b, 2],
+      ]);
     });
 
     it('takes the worst severity among the occurrences', () => {
@@ -138,6 +152,20 @@ describe('AlarmStoreService', () => {
         ['park', 'North Park'],
       ]);
       expect(alarms.slice(0, 2).map((a) => a.id)).toEqual([offline, elsewhere]);
+    });
+
+    it('puts a park alarm back on top when a power cut doubles the makers it covers, not for each routine fault', () => {
+      const r = new Raiser();
+      for (let m = 1; m <= PARK_ALARM_AFTER; m++) r.raise({ enterprise: maker(m), device: 'meter' });
+      const south = r.raise({ enterprise: 'm-south', device: 'loom-3', park: 'South Park' });
+      r.raise({ enterprise: maker(1), device: 'sew-1' }); // a routine fault there: 10 makers still
+      expect(r.store.list().map((a) => a.scope)).toEqual(['condition', 'park']);
+      expect(r.store.list()[0].id).toBe(south);
+      for (let m = PARK_ALARM_AFTER + 1; m <= 3 * PARK_ALARM_AFTER; m++) r.raise({ enterprise: maker(m), device: 'meter' });
+      expect(r.store.list().map((a) => [a.scope, a.makers])).toEqual([
+        ['park', 3 * PARK_ALARM_AFTER],
+        ['condition', 1],
+      ]);
     });
 
     it('looks the park up from the maker’s birth when the occurrence does not name it', () => {

@@ -1,4 +1,4 @@
-import { PARK_ALARM_AFTER, type Alarm, type AlarmAckEvent, type AlarmEvent, type AlarmSeverity } from '@clusterpulse/contracts';
+import { PARK_ALARM_AFTER, alarmEscalated, type Alarm, type AlarmAckEvent, type AlarmEvent, type AlarmSeverity } from '@clusterpulse/contracts';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AggregationService } from './aggregation.service';
 
@@ -42,7 +42,7 @@ function copy(alarm: Alarm): Alarm {
 }
 
 /**
- * The alarms every dashboard shares: kept on the server, most recently changed first and bounded,
+ * The alarms every dashboard shares: kept on the server, newest news first and bounded,
  * so a reloaded page sees the same list and an acknowledgement made on one screen shows on all.
  *
  * Occurrences raised by the aggregator are grouped (see `Alarm` in libs/contracts): a condition
@@ -54,7 +54,7 @@ function copy(alarm: Alarm): Alarm {
 @Injectable()
 export class AlarmStoreService implements OnModuleDestroy {
   private readonly logger = new Logger(AlarmStoreService.name);
-  /** In order of their latest change, oldest first (a Map keeps insertion order; a change re-inserts). */
+  /** Oldest first by when they opened or last escalated (a Map keeps insertion order; escalating re-inserts). */
   private readonly kept = new Map<string, Kept>();
   private readonly openConditions = new Map<string, string>();
   private readonly buckets = new Map<string, Bucket>();
@@ -85,7 +85,7 @@ export class AlarmStoreService implements OnModuleDestroy {
     };
   }
 
-  /** Most recently changed first. */
+  /** Most recently opened or escalated first. */
   list(): Alarm[] {
     return [...this.kept.values()].reverse().map((k) => copy(k.alarm));
   }
@@ -152,9 +152,10 @@ export class AlarmStoreService implements OnModuleDestroy {
     this.trim();
   }
 
-  /** A repeat of an open alarm: counted, and the alarm moves to the top. */
+  /** A repeat of an open alarm: counted in place, and moved to the top when that is news. */
   private record(kept: Kept, occurrence: AlarmEvent): void {
     const alarm = kept.alarm;
+    const before = { scope: alarm.scope, count: alarm.count, makers: alarm.makers };
     alarm.count++;
     alarm.lastAt = occurrence.ts;
     alarm.message = occurrence.message;
@@ -166,14 +167,14 @@ export class AlarmStoreService implements OnModuleDestroy {
       kept.makers.add(occurrence.enterprise);
       alarm.makers = kept.makers.size;
     }
-    this.touch(kept);
+    if (alarmEscalated(before, alarm)) this.touch(kept);
     this.changed(alarm.id);
   }
 
   /** Turns the bucket's open condition alarms into one park alarm, named after the newest of them. */
   private summarise(key: string): void {
     const bucket = this.buckets.get(key)!;
-    // In order of their latest change, like the list: simulated times restart with a new run.
+    // In the list's order (simulated times restart with a new run): the last one is the newest.
     const members = [...this.kept.values()].filter((k) => bucket.conditions.has(k.alarm.id));
     const newest = members.at(-1)!.alarm;
     const makers = new Set(members.map((m) => m.alarm.enterprise));

@@ -14,7 +14,7 @@ export class AlarmsController {
   constructor(private readonly alarms: AlarmStoreService) {}
 
   @Get(base)
-  @ApiOkResponse({ type: AlarmListDto, description: 'kept alarms, grouped (repeats counted, many in one park summarised), most recently changed first, with their acknowledgement' })
+  @ApiOkResponse({ type: AlarmListDto, description: 'kept alarms, grouped (repeats counted, many in one park summarised), most recently opened or escalated first, with their acknowledgement' })
   list(): AlarmListResponse {
     return { alarms: this.alarms.list() };
   }

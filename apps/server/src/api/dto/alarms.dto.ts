@@ -25,7 +25,7 @@ export class AlarmDto implements Alarm {
 }
 
 export class AlarmListDto implements AlarmListResponse {
-  @ApiProperty({ type: () => [AlarmDto], description: 'kept alarms, most recently changed first' }) alarms!: AlarmDto[];
+  @ApiProperty({ type: () => [AlarmDto], description: 'kept alarms, most recently opened or escalated first' }) alarms!: AlarmDto[];
 }
 
 export class AlarmAckDto implements AlarmAckResponse {
