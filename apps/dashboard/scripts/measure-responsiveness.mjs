@@ -41,6 +41,8 @@ async function sample(page) {
       heapMB: Math.round((performance.memory?.usedJSHeapSize ?? 0) / 1e5) / 10,
       domNodes: document.getElementsByTagName('*').length,
       alarmRows: document.querySelectorAll('[data-testid="alarm-item"]').length,
+      alarmFeedNodes: document.querySelector('[data-testid="alarm-feed"]')?.getElementsByTagName('*').length ?? null,
+      chartNodes: [...document.querySelectorAll('[data-testid^="chart-"]')].reduce((sum, chart) => sum + chart.getElementsByTagName('*').length, 0),
       alarmsOpen: document.querySelector('[data-testid="alarms-open"]')?.textContent ?? null,
       alarmsMore: document.querySelector('[data-testid="alarms-more"]')?.textContent ?? null,
       connection: document.querySelector('[data-testid="connection-status"]')?.getAttribute('data-status') ?? null,
