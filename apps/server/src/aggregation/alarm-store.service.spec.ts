@@ -35,14 +35,16 @@ describe('AlarmStoreService', () => {
       expect(alarms[0]).toMatchObject({ id: first, scope: 'condition', count: 3, makers: 1, firstAt: T0 + 60_000, lastAt: T0 + 3 * 60_000, message: 'fault 3' });
     });
 
-    it.each([
+    it.each<[string, Partial<AlarmEvent>]>([
       ['another device', { device: 'sew-2' }],
       ['another maker', { enterprise: 'm2' }],
-      ['another kind', { kind: 'offline' as const, device: undefined }],
-      ['another code', { kind: 'out-of-range' as const, code: 'pH' }],
+      ['another kind', { kind: 'offline', device: undefined }],
+      ['another code', { kind: 'out-of-range', code: 'pH' }],
     ])('keeps a condition on %s apart', (_what, other) => {
       const r = new Raiser();
-      r.raise({ enterprise: 'm1', device: 'sew-1', ...(other.kind === 'out-of-range' && { kind: 'out-of-range', code: 'tempC' }) });
+      // the same device out of range in another reading (code) is another condition
+      const first: Partial<AlarmEvent> = other.code ? { kind: 'out-of-range', code: 'tempC' } : {};
+      r.raise({ enterprise: 'm1', device: 'sew-1', ...first });
       r.raise({ enterprise: 'm1', device: 'sew-1', ...other });
       expect(r.store.list().map((a) => a.count)).toEqual([1, 1]);
     });
