@@ -625,6 +625,8 @@ export class AggregationService {
         kind: 'out-of-range',
         enterprise: enterpriseId,
         device: reading.id,
+        // Each reading of a device is its own condition: a hot vat and a slow pump are two alarms.
+        code: e.reading,
         message: `${reading.kind} ${reading.id}: ${e.reading} ${e.value} ${e.unit} outside ${range} ${e.unit}`,
       });
     }
@@ -632,7 +634,10 @@ export class AggregationService {
   }
 
   private raise(alarm: Omit<AlarmEvent, 'id'>): void {
-    this.notifyAlarm({ id: `${this.alarmPrefix}-${++this.alarmSeq}`, ...alarm });
+    // The maker's place travels with the alarm: another instance may not know the maker yet.
+    const ent = this.enterprises.get(alarm.enterprise);
+    const place = ent?.described ? { park: ent.info.park, town: ent.info.town } : {};
+    this.notifyAlarm({ id: `${this.alarmPrefix}-${++this.alarmSeq}`, ...place, ...alarm });
   }
 
   /** Cluster mode: an alarm another instance raised for a maker it applies, told to this one's listeners. */

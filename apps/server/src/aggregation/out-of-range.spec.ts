@@ -54,7 +54,8 @@ describe('out-of-range alarms', () => {
     send(80);
     send(80 + DYE_TOLERANCE_C + 2);
     expect(alarms).toEqual([
-      expect.objectContaining({ kind: 'out-of-range', severity: 'warning', enterprise: 'dyer', device: 'dye-1', ts: vatReport(2, 0).ts }),
+      // The reading is its condition (code); the maker's park and town travel with the alarm.
+      expect.objectContaining({ kind: 'out-of-range', severity: 'warning', enterprise: 'dyer', device: 'dye-1', code: 'tempC', park: 'P', town: 'T', ts: vatReport(2, 0).ts }),
     ]);
     expect(alarms[0].message).toContain(`tempC ${80 + DYE_TOLERANCE_C + 2} °C outside ${80 - DYE_TOLERANCE_C}..${80 + DYE_TOLERANCE_C} °C`);
   });
