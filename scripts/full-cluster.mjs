@@ -162,15 +162,8 @@ function portFree(port) {
   });
 }
 
-function openFileLimit() {
-  try {
-    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-    const soft = Number(line?.trim().split(/\s+/)[3]);
-    return Number.isInteger(soft) && soft > 0 ? soft : null;
-  } catch {
-    return null;
-  }
-}
+// The simulator's own reading of the limit (apps/simulator/src/shards.ts).
+const { openFileLimit } = createRequire(import.meta.url)(path.join(root, 'apps/simulator/dist/shards.js'));
 
 const problems = [];
 await checkPostgres().catch((error) => problems.push(`PostgreSQL is not reachable at ${redact(databaseUrl)}: ${error.message}`));

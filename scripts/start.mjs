@@ -30,15 +30,8 @@ const simulatorArgs = process.argv.slice(2);
 // runs as many makers as fit and says so, rather than starving the server's HTTP and database.
 const FULL_CLUSTER = 20_000;
 const SPARE_DESCRIPTORS = 2_048;
-function openFileLimit() {
-  try {
-    const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-    const soft = Number(line?.trim().split(/\s+/)[3]);
-    return Number.isInteger(soft) && soft > 0 ? soft : null;
-  } catch {
-    return null;
-  }
-}
+// The simulator's own reading of the limit (apps/simulator/src/shards.ts).
+const { openFileLimit } = createRequire(import.meta.url)(path.join(root, 'apps/simulator/dist/shards.js'));
 const fdLimit = openFileLimit();
 if (!simulatorArgs.some((arg) => arg === '--makers' || arg.startsWith('--makers=')) && fdLimit !== null && fdLimit - SPARE_DESCRIPTORS < FULL_CLUSTER) {
   const makers = Math.max(100, fdLimit - SPARE_DESCRIPTORS);
