@@ -138,7 +138,7 @@ const MAX_QUEUED_BYTES = 64 * 1024;
 interface ClientInternals {
   connected: boolean;
   closed: boolean;
-  conn: { write(chunk: Buffer): boolean; writableLength: number };
+  conn: { write(chunk: Buffer): boolean; writableLength: number; cork(): void; uncork(): void };
   _parser: {
     listeners(event: 'packet'): ((this: unknown, packet: LanePacket) => void)[];
     removeListener(event: 'packet', listener: (packet: LanePacket) => void): void;
@@ -178,6 +178,13 @@ export function openReportLane(client: Client, options: ReportLaneOptions): void
   const { topic, open, deliver } = options;
   // Packets handed to Aedes and not finished: it calls the client's `_nextBatch` for each.
   let onAedesPath = 0;
+  // The PUBACKs of every report parsed from one read leave in one write: the socket is corked at
+  // the first and uncorked once the parser is through the chunk (the next tick).
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    c.conn.uncork();
+  };
   const nextBatch = c._nextBatch;
   c._nextBatch = (error) => {
     if (onAedesPath > 0) onAedesPath--;
@@ -198,6 +205,11 @@ export function openReportLane(client: Client, options: ReportLaneOptions): void
     ) {
       const id = packet.messageId ?? 0;
       // PUBACK (MQTT 3.1.1 section 3.4): type 4, remaining length 2, the packet identifier.
+      if (!corked) {
+        corked = true;
+        c.conn.cork();
+        process.nextTick(uncork);
+      }
       c.conn.write(Buffer.from([0x40, 0x02, id >> 8, id & 0xff]));
       if (c._keepaliveInterval > 0) c._keepaliveTimer?.refresh();
       deliver(packet.payload ?? Buffer.alloc(0));
