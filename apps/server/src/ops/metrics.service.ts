@@ -76,7 +76,9 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
 
   async text(): Promise<string> {
     this.refresh();
-    return this.registry.metrics();
+    // prom-client writes NaN as 'Nan' (the event-loop lag gauges before their first sample); the
+    // exposition format spells it 'NaN', and stricter parsers than Prometheus' own refuse the rest.
+    return (await this.registry.metrics()).replace(/ Nan$/gm, ' NaN');
   }
 
   private reportsApplied(): number {
