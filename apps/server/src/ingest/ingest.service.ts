@@ -1,4 +1,4 @@
-import { TOPIC_ROOT, TOPIC_VERSION, clusterFilter, gatewayTopic, parseTopic, type GatewayAddress, type GatewayTopicKind, type ParsedTopic, type RejectReason } from '@clusterpulse/contracts';
+import { clusterFilter, gatewayKindFilter, gatewayTopic, parseTopic, type GatewayAddress, type GatewayTopicKind, type ParsedTopic, type RejectReason } from '@clusterpulse/contracts';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AedesPublishPacket, Client } from 'aedes';
 import { AggregationService } from '../aggregation/aggregation.service';
@@ -65,7 +65,9 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
       aedes.on('clientDisconnect', (client: Client) => this.agg.connectionChanged(client.id, false));
       if (this.config.MQTT_REPORT_LANE) {
         // Cluster mode has none: there every report must travel through the shared emitter.
-        this.reportSubscriptions = new SubscriptionWatch([TOPIC_ROOT, TOPIC_VERSION, this.agg.clusterId, null, null, 'report']);
+        // The shape of every report topic, from the contracts' own filter for them ('+': any level).
+        const shape = gatewayKindFilter(this.agg.clusterId, 'report').split('/').map((level) => (level === '+' ? null : level));
+        this.reportSubscriptions = new SubscriptionWatch(shape);
         this.reportSubscriptions.attach(aedes, this.broker.persistence);
       }
     }
