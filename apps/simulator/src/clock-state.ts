@@ -1,4 +1,4 @@
-import type { SimTime } from '@clusterpulse/contracts';
+import type { SimControl, SimTime } from '@clusterpulse/contracts';
 import type { SimClock } from '@clusterpulse/cluster-model';
 
 /**
@@ -28,4 +28,11 @@ export function alignClock(clock: SimClock, state: ClockState): void {
     clock.resume();
     clock.set(state.sim + Math.floor((Date.now() - state.real) * state.speed));
   }
+}
+
+/** The trainer commands that only move the clock, as every simulator process applies them. */
+export function applyClockCommand(clock: SimClock, cmd: Extract<SimControl, { cmd: 'pause' | 'resume' | 'speed' }>): void {
+  if (cmd.cmd === 'pause') clock.pause();
+  else if (cmd.cmd === 'resume') clock.resume();
+  else clock.setSpeed(cmd.factor);
 }

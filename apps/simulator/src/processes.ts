@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { ScenarioId, SimControl, SimTime } from '@clusterpulse/contracts';
 import { SimClock, createDeviceRegistry, generateMaker } from '@clusterpulse/cluster-model';
-import { clockState } from './clock-state';
+import { applyClockCommand, clockState } from './clock-state';
 import { openControlLink, type ControlLink } from './control-link';
 import type { MqttCredentials } from './gateway';
 import { mergeLedgers, type LedgerJSON } from './ledger';
@@ -158,13 +158,9 @@ export function runProcesses(o: ProcessesOptions): { done: Promise<number>; stop
     checkUntil();
     switch (cmd.cmd) {
       case 'pause':
-        clock.pause();
-        break;
       case 'resume':
-        clock.resume();
-        break;
       case 'speed':
-        clock.setSpeed(cmd.factor);
+        applyClockCommand(clock, cmd);
         break;
       case 'scenario':
         scenario = cmd.scenario;

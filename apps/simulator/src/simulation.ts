@@ -24,7 +24,7 @@ import {
 } from '@clusterpulse/cluster-model';
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { alignClock, type ClockState } from './clock-state';
+import { alignClock, applyClockCommand, type ClockState } from './clock-state';
 import { openControlLink, type ControlLink } from './control-link';
 import { Gateway, type MqttCredentials } from './gateway';
 import { Ledger } from './ledger';
@@ -323,13 +323,9 @@ export function startSimulation(options: SimulationOptions): SimulationHandle {
   function command(cmd: SimControl, sync?: CommandSync): void {
     switch (cmd.cmd) {
       case 'pause':
-        clock.pause();
-        break;
       case 'resume':
-        clock.resume();
-        break;
       case 'speed':
-        clock.setSpeed(cmd.factor);
+        applyClockCommand(clock, cmd);
         break;
       case 'scenario':
         restart(cmd.scenario, cmd.seed ?? seed, sync?.run ?? newRunId());
