@@ -8,6 +8,9 @@ import { waitFor } from '../../apps/server/test/harness';
 import { ownerOf, slotOf } from '../../apps/server/src/cluster/rendezvous';
 import type { LedgerTotals } from '../../apps/simulator/src/ledger';
 
+/** The server tests' free-port helper, for the scale tests' own server processes. */
+export { freePort } from '../../apps/server/test/harness';
+
 /** A Redis database of its own, so test runs leave the machine's default one alone. */
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 export const SLOTS = 64;
@@ -85,13 +88,6 @@ export function ownerOfMaker(enterpriseId: string, live: string[]): string | nul
   return ownerOf(slotOf(enterpriseId, SLOTS), live);
 }
 
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 /**
  * What a TCP load balancer does for the simulator: each new connection goes to the next broker
