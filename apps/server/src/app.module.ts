@@ -5,6 +5,7 @@ import { AggregationModule } from './aggregation/aggregation.module';
 import { ApiModule } from './api/api.module';
 import { BrokerModule } from './broker/broker.module';
 import { ClusterModule } from './cluster/cluster.module';
+import { LoopTimersModule } from './common/loop-timers';
 import { AppConfigModule } from './config/app-config.module';
 import type { AppConfig } from './config/config.schema';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -29,6 +30,7 @@ export class AppModule {
             customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'debug'),
           },
         }),
+        LoopTimersModule,
         BrokerModule,
         AggregationModule,
         PersistenceModule,

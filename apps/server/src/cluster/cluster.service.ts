@@ -8,6 +8,7 @@ import { AggregationService } from '../aggregation/aggregation.service';
 import { AlarmStoreService } from '../aggregation/alarm-store.service';
 import type { FlushBatch } from '../aggregation/ledger';
 import { BrokerService } from '../broker/broker.service';
+import { LoopTimers } from '../common/loop-timers';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
 import { FlushService } from '../persistence/flush.service';
@@ -73,7 +74,7 @@ export class ClusterService {
   private readonly gapPolls = new Map<string, number>();
   /** Slots whose lease was lost while figures applied for them may still wait for a flush. */
   private readonly unstored = new Set<number>();
-  private timers: NodeJS.Timeout[] = [];
+  private cancelTimers: Array<() => void> = [];
   private rebalancing: Promise<void> | null = null;
   private polling: Promise<void> | null = null;
   private stopped = false;
@@ -88,6 +89,7 @@ export class ClusterService {
     private readonly ledger: LedgerRepository,
     private readonly commits: CommitLogRepository,
     private readonly alarms: AlarmStoreService,
+    private readonly loopTimers: LoopTimers,
   ) {
     this.enabled = config.CLUSTER_MODE === 'redis';
     const instance = config.INSTANCE_ID ?? `${os.hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}`;
@@ -172,10 +174,12 @@ export class ClusterService {
     this.shareAlarms();
     await this.rebalance();
     const beat = Math.max(100, Math.floor(this.leaseMs / 4));
-    this.timers.push(setInterval(() => void this.rebalance(), beat));
-    this.timers.push(setInterval(() => void this.poll(), Math.min(500, this.config.FLUSH_INTERVAL_MS)));
-    this.timers.push(setInterval(() => void this.commits.prune(COMMIT_RETENTION_MS).catch(() => undefined), PRUNE_INTERVAL_MS));
-    for (const t of this.timers) t.unref();
+    // The heartbeat renews this instance's leases: a late one would hand its makers to another.
+    this.cancelTimers.push(this.loopTimers.every('cluster-heartbeat', beat, () => void this.rebalance(), { unref: true }));
+    this.cancelTimers.push(this.loopTimers.every('cluster-poll', Math.min(500, this.config.FLUSH_INTERVAL_MS), () => void this.poll(), { unref: true }));
+    const prune = setInterval(() => void this.commits.prune(COMMIT_RETENTION_MS).catch(() => undefined), PRUNE_INTERVAL_MS);
+    prune.unref();
+    this.cancelTimers.push(() => clearInterval(prune));
   }
 
   /**
@@ -185,8 +189,8 @@ export class ClusterService {
   async stop(): Promise<void> {
     if (!this.enabled || this.stopped) return;
     this.stopped = true;
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
+    for (const cancel of this.cancelTimers) cancel();
+    this.cancelTimers = [];
     this.unsubscribeAlarms?.();
     await this.rebalancing;
     await this.polling;

@@ -5,6 +5,7 @@ import { AggregationService } from '../aggregation/aggregation.service';
 import { BrokerService } from '../broker/broker.service';
 import { SubscriptionWatch, type ReportLaneOptions } from '../broker/report-lane';
 import { ClusterService } from '../cluster/cluster.service';
+import { LoopTimers } from '../common/loop-timers';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
 import { handleBirth } from './handlers/birth.handler';
@@ -46,6 +47,7 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     private readonly agg: AggregationService,
     private readonly cluster: ClusterService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly timers: LoopTimers,
   ) {}
 
   observe(observer: IngestObserver): void {
@@ -166,6 +168,8 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
 
   /** A gateway's message whose topic is parsed and has a handler. */
   private apply(parsed: ParsedTopic & { scope: 'gateway' }, topic: string, payload: Buffer): void {
+    // Pushes and flushes keep their cadence while messages saturate the event loop.
+    this.timers.pulse();
     const result: HandlerResult = HANDLERS[parsed.kind]!(this.agg, parsed, payload);
     if (result.ok) {
       for (const o of this.observers) o.onAccepted?.(parsed.kind);

@@ -3,6 +3,7 @@ import type { Server } from 'ws';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { AlarmStoreService } from '../aggregation/alarm-store.service';
 import { KpiViewService } from '../aggregation/kpi-view.service';
+import { LoopTimers } from '../common/loop-timers';
 import type { AppConfig } from '../config/config.schema';
 import { EventsGateway, MAX_ALARMS_PER_PUSH } from './events.gateway';
 
@@ -36,7 +37,7 @@ describe('EventsGateway alarm frames', () => {
     jest.useFakeTimers();
     agg = new AggregationService('c1');
     const store = new AlarmStoreService(agg);
-    gateway = new EventsGateway(agg, new KpiViewService(agg), { PUSH_INTERVAL_MS: PUSH_MS } as AppConfig, store);
+    gateway = new EventsGateway(agg, new KpiViewService(agg), { PUSH_INTERVAL_MS: PUSH_MS } as AppConfig, store, new LoopTimers());
     screen = new Screen();
     gateway.server = { clients: new Set([screen]) } as unknown as Server;
     gateway.afterInit();

@@ -5,6 +5,7 @@ import type { Server, WebSocket } from 'ws';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { AlarmStoreService, MAX_ALARMS_KEPT } from '../aggregation/alarm-store.service';
 import { KpiViewService } from '../aggregation/kpi-view.service';
+import { LoopTimers } from '../common/loop-timers';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
 
@@ -21,7 +22,7 @@ export const MAX_ALARMS_PER_PUSH = 50;
 @WebSocketGateway({ path: WS_PATH })
 export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   @WebSocketServer() server!: Server;
-  private timer: NodeJS.Timeout | null = null;
+  private cancelTimer: (() => void) | null = null;
   private pushedVersion = -1;
   /** Ids of alarms changed since they were last pushed, oldest change first. */
   private changedAlarms = new Set<string>();
@@ -33,6 +34,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
     private readonly view: KpiViewService,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly alarmStore: AlarmStoreService,
+    private readonly timers: LoopTimers,
   ) {
     this.pushIntervalMs = config.PUSH_INTERVAL_MS;
   }
@@ -51,7 +53,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
       const frame = JSON.stringify({ event: 'alarm-ack', data: ack } satisfies ServerEvent);
       for (const socket of this.server?.clients ?? []) if (socket.readyState === socket.OPEN) socket.send(frame);
     });
-    this.timer = setInterval(() => this.tick(), this.pushIntervalMs);
+    this.cancelTimer = this.timers.every('push', this.pushIntervalMs, () => this.tick());
   }
 
   handleConnection(socket: WebSocket): void {
@@ -65,8 +67,8 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnModu
   }
 
   onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
     this.unsubscribe?.();
     for (const socket of this.server?.clients ?? []) socket.close(1001, 'server shutting down');
   }

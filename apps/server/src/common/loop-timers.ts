@@ -1,0 +1,92 @@
+import { Global, Injectable, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
+
+/** A task this late is run from the next message's tick instead of waiting for its timer. */
+export const STARVED_AFTER_MS = 25;
+/** `pulse()` looks at the clock at most this often. */
+const PULSE_CHECK_MS = 5;
+
+interface Task {
+  name: string;
+  intervalMs: number;
+  run: () => void;
+  lastRun: number;
+  queued: boolean;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Periodic work (dashboard pushes, flushes, cluster heartbeats) that keeps its cadence while the
+ * event loop is saturated with socket reads.
+ *
+ * libuv runs timers once per turn of the loop, and one turn's poll phase goes on while the
+ * kernel keeps handing it full batches of ready sockets (up to 48 batches of 1,024). With ten
+ * thousand gateways reporting, that is seconds in which no `setInterval` fires: the bench saw
+ * 0.8-1.3 s between two 250 ms pushes. Each task still has its timer, and ingest calls `pulse()`
+ * for every message; a task overdue by STARVED_AFTER_MS runs on the next tick, which is still
+ * inside the poll phase, between two sockets' callbacks. A timer that fires right after such a
+ * run skips its turn.
+ */
+@Injectable()
+export class LoopTimers implements OnModuleDestroy {
+  private readonly logger = new Logger(LoopTimers.name);
+  private readonly tasks = new Set<Task>();
+  private nextCheck = 0;
+  /** Runs started by `pulse()` because a timer was late, by task name. */
+  readonly rescued = new Map<string, number>();
+
+  /** Runs `run` every `intervalMs`; returns its cancel. `unref`: the timer alone does not keep the process alive. */
+  every(name: string, intervalMs: number, run: () => void, options: { unref?: boolean } = {}): () => void {
+    const task: Task = {
+      name,
+      intervalMs,
+      run,
+      lastRun: performance.now(),
+      queued: false,
+      timer: setInterval(() => {
+        // Run by pulse() a moment ago: this turn is taken.
+        if (performance.now() - task.lastRun >= intervalMs / 2) this.fire(task);
+      }, intervalMs),
+    };
+    if (options.unref) task.timer.unref();
+    this.tasks.add(task);
+    return () => {
+      clearInterval(task.timer);
+      this.tasks.delete(task);
+    };
+  }
+
+  /** Called on the hot path (every ingested message): cheap unless a task is overdue. */
+  pulse(): void {
+    const now = performance.now();
+    if (now < this.nextCheck) return;
+    this.nextCheck = now + PULSE_CHECK_MS;
+    for (const task of this.tasks) {
+      if (task.queued || now - task.lastRun < task.intervalMs + STARVED_AFTER_MS) continue;
+      task.queued = true;
+      process.nextTick(() => {
+        task.queued = false;
+        if (!this.tasks.has(task)) return;
+        this.rescued.set(task.name, (this.rescued.get(task.name) ?? 0) + 1);
+        this.fire(task);
+      });
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const task of this.tasks) clearInterval(task.timer);
+    this.tasks.clear();
+  }
+
+  private fire(task: Task): void {
+    task.lastRun = performance.now();
+    try {
+      task.run();
+    } catch (error) {
+      this.logger.error(`${task.name} failed: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+}
+
+@Global()
+@Module({ providers: [LoopTimers], exports: [LoopTimers] })
+export class LoopTimersModule {}
