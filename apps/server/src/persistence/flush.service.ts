@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AggregationService, type Ack } from '../aggregation/aggregation.service';
 import { isEmptyBatch, type FlushBatch } from '../aggregation/ledger';
 import { BrokerService } from '../broker/broker.service';
+import { LoopTimers } from '../common/loop-timers';
 import { LedgerRepository } from './ledger.repository';
 
 /** Rows written in the flush's own transaction, told when it committed (cluster mode's commit log). */
@@ -21,6 +22,23 @@ export interface CommitParticipant {
  */
 export const ACK_MIN_INTERVAL_MS = 3_000;
 
+/**
+ * Acknowledgements the server writes per second at most, over all gateways: each is a socket write
+ * and a trip through the broker. With more gateways than this rate covers in ACK_MIN_INTERVAL_MS,
+ * each gateway hears its watermark less often (every 10 s at 10,000 gateways, 20 s at 20,000), and
+ * holds that much more unacknowledged (a simulator gateway keeps up to 1,000 by default).
+ */
+export const ACKS_PER_SECOND = 1_000;
+
+/** How often one gateway hears its watermark when `gateways` have been acknowledged. */
+export const ackIntervalMs = (gateways: number): number => Math.max(ACK_MIN_INTERVAL_MS, Math.ceil((gateways / ACKS_PER_SECOND) * 1000));
+
+/**
+ * Acknowledgements sent in one turn of the event loop; the rest go out in the next turns. Gateways
+ * that connected together fall due together: ten thousand at once held the loop for 0.1 s.
+ */
+export const ACKS_PER_TURN = 1_000;
+
 export interface FlushStats {
   flushes: number;
   failures: number;
@@ -35,19 +53,22 @@ export interface FlushStats {
 @Injectable()
 export class FlushService {
   private readonly logger = new Logger(FlushService.name);
-  private timer: NodeJS.Timeout | null = null;
+  private cancelTimer: (() => void) | null = null;
   private running: Promise<void> | null = null;
   readonly stats: FlushStats = { flushes: 0, failures: 0, lastDurationMs: 0, lastRows: 0 };
   private readonly durationListeners: Array<(seconds: number) => void> = [];
   /** Committed watermarks not yet sent, the newest per gateway. */
   private readonly unsentAcks = new Map<string, Ack>();
   private readonly lastAckAt = new Map<string, number>();
+  /** A turn of acknowledgements is scheduled. */
+  private acksScheduled = false;
   commitLog: CommitParticipant | null = null;
 
   constructor(
     private readonly agg: AggregationService,
     private readonly ledger: LedgerRepository,
     private readonly broker: BrokerService,
+    private readonly timers: LoopTimers,
   ) {}
 
   onDuration(listener: (seconds: number) => void): void {
@@ -63,12 +84,12 @@ export class FlushService {
 
   start(intervalMs: number): void {
     this.stop();
-    this.timer = setInterval(() => void this.flush(), intervalMs);
+    this.cancelTimer = this.timers.every('flush', intervalMs, () => void this.flush());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
   }
 
   /** Runs one flush, or waits for the one in progress and then runs another. Never throws. */
@@ -107,10 +128,20 @@ export class FlushService {
   }
 
   private sendDueAcks(): void {
-    if (!this.broker.listening || this.unsentAcks.size === 0) return;
+    if (this.acksScheduled || !this.broker.listening || this.unsentAcks.size === 0) return;
     const now = Date.now();
+    const interval = ackIntervalMs(this.lastAckAt.size);
+    let sent = 0;
     for (const [gatewayId, ack] of this.unsentAcks) {
-      if (now - (this.lastAckAt.get(gatewayId) ?? -Infinity) < ACK_MIN_INTERVAL_MS) continue;
+      if (now - (this.lastAckAt.get(gatewayId) ?? -Infinity) < interval) continue;
+      if (sent++ === ACKS_PER_TURN) {
+        this.acksScheduled = true;
+        setImmediate(() => {
+          this.acksScheduled = false;
+          this.sendDueAcks();
+        });
+        return;
+      }
       this.unsentAcks.delete(gatewayId);
       this.lastAckAt.set(gatewayId, now);
       // QoS 0 is enough: acknowledgements are cumulative and a duplicate report earns a new one.

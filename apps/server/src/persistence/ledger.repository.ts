@@ -14,8 +14,27 @@ interface Upsert {
   rows: Value[][];
 }
 
-/** Rows per statement, so that no one JSON text grows without bound. */
-const MAX_ROWS_PER_STATEMENT = 20_000;
+/**
+ * Rows per statement, so that no one JSON text grows without bound; the event loop gets a turn
+ * between two statements' texts (see `flush`).
+ */
+const MAX_ROWS_PER_STATEMENT = 2_500;
+
+/** Lets the event loop run between two slices of a flush's preparation. */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** `run|a|b|...` keys of a flush batch as their parts, without split's array of every part twice. */
+function keyParts(key: string, count: number): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 1; i < count; i++) {
+    const end = key.indexOf('|', start);
+    parts.push(key.slice(start, end));
+    start = end + 1;
+  }
+  parts.push(key.slice(start));
+  return parts;
+}
 
 const num = (value: unknown): number => (typeof value === 'bigint' ? Number(value) : Number(value ?? 0));
 
@@ -47,72 +66,89 @@ export class LedgerRepository implements OnApplicationShutdown {
 
   /** `extra` statements run last in the same transaction (cluster mode's commit log). */
   async flush(batch: FlushBatch, extra: Array<{ sql: string; params: Value[] }> = []): Promise<number> {
-    const upserts: Upsert[] = [];
-    upserts.push({
+    // Each table's rows are made when its turn comes (see below).
+    const upserts: Array<() => Upsert> = [];
+    upserts.push(() => ({
       table: 'DailySales',
       columns: ['run', 'day', 'channel', 'category', 'amountFen', 'orders', 'pieces'],
       key: ['run', 'day', 'channel', 'category'],
       additive: ['amountFen', 'orders', 'pieces'],
-      rows: [...batch.sales].map(([k, c]) => [...k.split('|'), c.amountFen, c.orders, c.pieces]),
-    });
-    upserts.push({
+      rows: [...batch.sales].map(([k, c]) => [...keyParts(k, 4), c.amountFen, c.orders, c.pieces]),
+    }));
+    upserts.push(() => ({
       table: 'DailyProduction',
       columns: ['run', 'day', 'category', 'good', 'defective'],
       key: ['run', 'day', 'category'],
       additive: ['good', 'defective'],
-      rows: [...batch.production].map(([k, c]) => [...k.split('|'), c.good, c.defective]),
-    });
+      rows: [...batch.production].map(([k, c]) => [...keyParts(k, 3), c.good, c.defective]),
+    }));
     const edCols = ['salesFen', 'good', 'defective', 'energyWh', 'plannedMs', 'runMs', 'idealMs', 'deviceGood', 'deviceDefect'];
-    upserts.push({
+    upserts.push(() => ({
       table: 'EnterpriseDay',
       columns: ['run', 'enterpriseId', 'day', ...edCols],
       key: ['run', 'enterpriseId', 'day'],
       additive: edCols,
-      rows: [...batch.enterpriseDays].map(([k, c]) => [
-        ...k.split('|'),
-        c.salesFen,
-        c.good,
-        c.defective,
-        c.energyWh,
-        c.oee.plannedMs,
-        c.oee.runMs,
-        c.oee.idealMs,
-        c.oee.good,
-        c.oee.defective,
-      ]),
-    });
-    upserts.push({
+      rows: Array.from(batch.enterpriseDays, ([k, c]) => {
+        const [run, enterpriseId, day] = keyParts(k, 3);
+        return [
+          run,
+          enterpriseId,
+          day,
+          c.salesFen,
+          c.good,
+          c.defective,
+          c.energyWh,
+          c.oee.plannedMs,
+          c.oee.runMs,
+          c.oee.idealMs,
+          c.oee.good,
+          c.oee.defective,
+        ];
+      }),
+    }));
+    upserts.push(() => ({
       table: 'IngestCounter',
       columns: ['name', 'count'],
       key: ['name'],
       additive: ['count'],
       rows: [...batch.counters].map(([name, count]) => [name, count]),
-    });
-    upserts.push({
+    }));
+    upserts.push(() => ({
       table: 'Enterprise',
       columns: ['id', 'name', 'town', 'park', 'category', 'digitization', 'employees', 'online', 'devicesJson'],
       key: ['id'],
       additive: [],
       rows: batch.enterprises.map((e) => [e.id, e.name, e.town, e.park, e.category, e.digitization, e.employees, e.online, JSON.stringify(e.devices)]),
-    });
-    upserts.push({
+    }));
+    upserts.push(() => ({
       table: 'Gateway',
       columns: ['id', 'enterpriseId', 'lastSeq', 'online', 'lastSeen', 'run'],
       key: ['id'],
       additive: [],
       rows: batch.gateways.map((g) => [g.id, g.enterpriseId, g.lastSeq, g.online, g.lastSeen, g.run]),
-    });
+    }));
     const runs = new Map(batch.runs.map((r) => [r.id, r]));
-    upserts.push({
+    upserts.push(() => ({
       table: 'Run',
       columns: ['id', 'ordinal', 'scenario', 'seed', 'startedTs'],
       key: ['id'],
       additive: [],
       rows: [...runs.values()].map((r) => [r.id, r.ordinal, r.scenario, r.seed, r.startedTs]),
-    });
+    }));
 
+    // The batch is a cut the aggregator no longer writes to, so its rows can be prepared a slice
+    // at a time: at ten thousand gateways, preparing a flush in one go held the event loop (and
+    // with it every report and dashboard push) for 60-160 ms every second.
     const statements: Array<{ sql: string; params: Value[] }> = [];
-    for (const upsert of upserts) statements.push(...this.statements(upsert));
+    for (const table of upserts) {
+      const upsert = table();
+      if (upsert.rows.length === 0) continue;
+      await yieldToLoop();
+      for (const statement of this.statements(upsert)) {
+        statements.push(statement);
+        await yieldToLoop();
+      }
+    }
     if (statements.length === 0) return 0;
     statements.push(...extra);
     const writer = this.sqliteWriter();
@@ -213,8 +249,8 @@ export class LedgerRepository implements OnApplicationShutdown {
    * PostgreSQL `json_populate_recordset`): one bound value per statement instead of one per cell,
    * which a flush of 20,000 gateways would otherwise turn into hundreds of thousands.
    */
-  private statements(upsert: Upsert): Array<{ sql: string; params: Value[] }> {
-    if (upsert.rows.length === 0) return [];
+  private *statements(upsert: Upsert): Generator<{ sql: string; params: Value[] }> {
+    if (upsert.rows.length === 0) return;
     const pg = this.prisma.dialect === 'postgresql';
     const q = (name: string) => `"${name}"`;
     const updates = upsert.columns
@@ -225,12 +261,10 @@ export class LedgerRepository implements OnApplicationShutdown {
       ? `SELECT ${upsert.columns.map(q).join(', ')} FROM json_populate_recordset(NULL::${q(upsert.table)}, $1::json)`
       : `SELECT ${upsert.columns.map((_, i) => `json_extract(value, '$[${i}]')`).join(', ')} FROM json_each(?) WHERE true`;
     const sql = `INSERT INTO ${q(upsert.table)} (${upsert.columns.map(q).join(', ')}) ${source} ON CONFLICT (${upsert.key.map(q).join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
-    const out: Array<{ sql: string; params: Value[] }> = [];
     for (let start = 0; start < upsert.rows.length; start += MAX_ROWS_PER_STATEMENT) {
       const rows = upsert.rows.slice(start, start + MAX_ROWS_PER_STATEMENT);
       const json = pg ? JSON.stringify(rows.map((row) => Object.fromEntries(upsert.columns.map((c, i) => [c, row[i]])))) : JSON.stringify(rows);
-      out.push({ sql, params: [json] });
+      yield { sql, params: [json] };
     }
-    return out;
   }
 }
