@@ -3,6 +3,8 @@ import {
   chinaDay,
   chinaDayStart,
   chinaYear,
+  PRODUCT_CATEGORIES,
+  SALES_CHANNELS,
   deviceStateGroup,
   gatewayClientId,
   readingExcursions,
@@ -76,6 +78,52 @@ export interface EnterpriseState {
   devices: Map<string, DeviceInfo>;
   /** Totals per China calendar year. */
   years: Map<number, EnterpriseDayCell>;
+  /** The cells its latest report added to (see DayCells): found by key once per day and flush. */
+  cells?: EnterpriseCells;
+  /** Its devices per dashboard group, counted when first asked after a device changed state. */
+  groupCounts?: DeviceStateCounts;
+}
+
+/**
+ * The cells a report adds to, looked up by their string keys once per run, day and flush batch
+ * and then held by reference: at tens of thousands of reports a second, building the keys and
+ * looking them up for every report was a tenth of the ingest's time. A cache entry is valid
+ * while its epoch (bumped whenever the live maps are emptied or replaced), run, day and pending
+ * batch are the current ones.
+ */
+interface DayCells {
+  epoch: number;
+  run: string;
+  day: string;
+  pending: FlushBatch;
+  /** By channel x category index. */
+  sales: Array<{ live: SalesCell; pending: SalesCell } | undefined>;
+  /** By category index. */
+  production: Array<{ live: ProductionCell; pending: ProductionCell } | undefined>;
+}
+
+interface EnterpriseCells {
+  epoch: number;
+  run: string;
+  day: string;
+  pending: FlushBatch;
+  year: EnterpriseDayCell;
+  clusterDay: EnterpriseDayCell;
+  delta: EnterpriseDayCell;
+}
+
+const CHANNEL_INDEX = new Map<string, number>(SALES_CHANNELS.map((c, i) => [c, i]));
+const CATEGORY_INDEX = new Map<string, number>(PRODUCT_CATEGORIES.map((c, i) => [c, i]));
+/** A device that reports no readings shares this (views only read it). */
+const NO_READINGS: Record<string, number> = Object.freeze({}) as Record<string, number>;
+
+function cellOf<K, V>(map: Map<K, V>, key: K, empty: () => V): V {
+  let cell = map.get(key);
+  if (!cell) {
+    cell = empty();
+    map.set(key, cell);
+  }
+  return cell;
 }
 
 export interface Ack {
@@ -133,16 +181,24 @@ export class AggregationService {
 
   /** Cluster mode: whether this instance writes a maker's rows; the others' are left to their owner. */
   writeFilter: ((enterpriseId: string) => boolean) | null = null;
+  /**
+   * Whether a device's change of state is written at the next flush. One instance writes a maker's
+   * row when a birth describes it and when it goes online or offline, not at every change of a
+   * device (at one report a second, that was most makers' rows every flush): a restart shows
+   * makers offline until their gateway is back, and the birth and reports then bring the states.
+   * Cluster mode writes every change, since the other instances learn states from those rows.
+   */
+  persistDeviceStates = false;
 
   private pending = emptyFlushBatch();
   private readonly dirtyGateways = new Set<string>();
   private readonly dirtyEnterprises = new Set<string>();
   private readonly alarmListeners: AlarmListener[] = [];
-  /**
-   * Readings currently outside their range, per `enterprise|device`: an alarm is raised when a
-   * reading leaves its range, not again while it stays out, and again after it came back.
-   */
-  private readonly excursions = new Map<string, Set<string>>();
+  /** See DayCells: bumped whenever the live maps a cache entry points into are emptied or replaced. */
+  private cellEpoch = 0;
+  private readonly dayCells = new Map<string, DayCells>();
+  /** One report's additions to its maker's day, reused report after report. */
+  private readonly scratch = emptyEnterpriseDay();
   private alarmSeq = 0;
   /** Alarm ids stay unique across restarts: a dashboard that kept an old list must not confuse two. */
   private readonly alarmPrefix = `a${Date.now().toString(36)}`;
@@ -158,6 +214,8 @@ export class AggregationService {
   }
 
   restore(state: RestoredState): void {
+    this.cellEpoch++;
+    this.dayCells.clear();
     for (const r of state.runs) this.runs.set(r.id, r);
     this.run = state.run;
     for (const row of state.sales) this.sales.set(salesKey(row.day, row.channel, row.category), { amountFen: row.amountFen, orders: row.orders, pieces: row.pieces });
@@ -244,8 +302,12 @@ export class AggregationService {
     ent.described = true;
     ent.online = true;
     const devices = new Map<string, DeviceInfo>();
-    for (const d of birth.devices) devices.set(d.id, { id: d.id, kind: d.kind, line: d.line, state: ent.devices.get(d.id)?.state ?? 'idle' });
+    for (const d of birth.devices) {
+      const known = ent.devices.get(d.id);
+      devices.set(d.id, { id: d.id, kind: d.kind, line: d.line, state: known?.state ?? 'idle', outOfRange: known?.outOfRange });
+    }
     ent.devices = devices;
+    ent.groupCounts = undefined;
     this.dirtyGateways.add(gw.id);
     this.dirtyEnterprises.add(address.enterprise);
     this.version++;
@@ -285,6 +347,8 @@ export class AggregationService {
     this.sales.clear();
     this.production.clear();
     this.clusterDays.clear();
+    this.cellEpoch++;
+    this.dayCells.clear();
     for (const ent of this.enterprises.values()) {
       ent.years.clear();
       for (const device of ent.devices.values()) {
@@ -292,9 +356,9 @@ export class AggregationService {
         delete device.oee;
         delete device.energyWh;
         delete device.lastTs;
+        delete device.outOfRange;
       }
     }
-    this.excursions.clear();
     this.asOf = null;
     this.dataStart = null;
     this.version++;
@@ -370,30 +434,33 @@ export class AggregationService {
     const ent = this.ensureEnterprise(enterpriseId);
     // A report belongs to the China calendar day of its interval's last millisecond.
     const { day, year } = this.calendarDayOf(report.ts - 1);
-    const entDelta = emptyEnterpriseDay();
+    const cells = this.dayCellsOf(run, day);
+    const delta = this.scratch;
+    delta.salesFen = delta.good = delta.defective = 0;
+    delta.oee.plannedMs = delta.oee.runMs = delta.oee.idealMs = delta.oee.good = delta.oee.defective = 0;
 
     for (const line of report.sales) {
-      const cell: SalesCell = { amountFen: line.amountFen, orders: line.orders, pieces: line.pieces };
-      this.addTo(this.sales, salesKey(day, line.channel, line.category), cell, emptySales, addSales);
-      this.addTo(this.pending.sales, runKey(run, salesKey(day, line.channel, line.category)), cell, emptySales, addSales);
-      entDelta.salesFen += line.amountFen;
+      const pair = this.salesCells(cells, line.channel, line.category);
+      addSales(pair.live, line);
+      addSales(pair.pending, line);
+      delta.salesFen += line.amountFen;
     }
     for (const line of report.production) {
-      const cell: ProductionCell = { good: line.good, defective: line.defective };
-      this.addTo(this.production, productionKey(day, line.category), cell, emptyProduction, addProduction);
-      this.addTo(this.pending.production, runKey(run, productionKey(day, line.category)), cell, emptyProduction, addProduction);
-      entDelta.good += line.good;
-      entDelta.defective += line.defective;
+      const pair = this.productionCells(cells, line.category);
+      addProduction(pair.live, line);
+      addProduction(pair.pending, line);
+      delta.good += line.good;
+      delta.defective += line.defective;
     }
-    entDelta.energyWh = report.energyWh;
+    delta.energyWh = report.energyWh;
 
     for (const reading of report.devices) {
-      addOeeSample(entDelta.oee, reading);
+      addOeeSample(delta.oee, reading);
       let device = ent.devices.get(reading.id);
       const previous = device?.state;
       if (device) device.state = reading.state;
       else ent.devices.set(reading.id, (device = { id: reading.id, kind: reading.kind, state: reading.state }));
-      device.readings = reading.readings ?? {};
+      device.readings = reading.readings ?? NO_READINGS;
       // The latest interval only: the object is reused, nobody keeps it (views compute from it).
       if (device.oee) {
         const o = device.oee;
@@ -403,17 +470,20 @@ export class AggregationService {
       device.energyWh = reading.energyWh;
       device.lastTs = report.ts;
       if (previous !== reading.state) {
-        this.dirtyEnterprises.add(enterpriseId);
+        ent.groupCounts = undefined;
+        if (this.persistDeviceStates) this.dirtyEnterprises.add(enterpriseId);
         if (reading.state === 'fault') {
           this.raise({ ts: report.ts, severity: 'critical', kind: 'fault', enterprise: enterpriseId, device: reading.id, message: `${reading.kind} ${reading.id} reports a fault` });
         }
       }
-      this.checkReadings(enterpriseId, reading, report.ts);
+      if (reading.readings !== undefined || device.outOfRange !== undefined) this.checkReadings(enterpriseId, device, reading, report.ts);
     }
 
-    this.addTo(ent.years, year, entDelta, emptyEnterpriseDay, addEnterpriseDay);
-    this.addTo(this.clusterDays, day, entDelta, emptyEnterpriseDay, addEnterpriseDay);
-    this.addTo(this.pending.enterpriseDays, runKey(run, enterpriseDayKey(enterpriseId, day)), entDelta, emptyEnterpriseDay, addEnterpriseDay);
+    const own = this.enterpriseCellsOf(ent, enterpriseId, run, day, year);
+    addEnterpriseDay(own.year, delta);
+    addEnterpriseDay(own.clusterDay, delta);
+    addEnterpriseDay(own.delta, delta);
+    this.version++;
 
     gw.lastSeq = report.seq;
     gw.lastSeen = Math.max(gw.lastSeen, report.ts);
@@ -491,6 +561,7 @@ export class AggregationService {
       ent.described = true;
       ent.online = online;
       ent.devices = new Map(devices.map((d) => [d.id, { ...ent.devices.get(d.id), ...d }]));
+      ent.groupCounts = undefined;
     }
     for (const row of batch.gateways) {
       if (mine(row.enterpriseId)) continue;
@@ -562,8 +633,8 @@ export class AggregationService {
 
   /**
    * Devices per group of the dashboard's four (libs/kpi `deviceStateCounts` of every device's
-   * state): a maker offline takes its devices with it. Counted in one loop, since every push
-   * counts every device of the cluster.
+   * state): a maker offline takes its devices with it. Every push counts every device of the
+   * cluster, so a maker's own counts are kept until one of its devices changes state.
    */
   deviceStateCounts(enterprise?: EnterpriseState): DeviceStateCounts {
     const counts: DeviceStateCounts = { running: 0, idle: 0, fault: 0, offline: 0, total: 0 };
@@ -574,9 +645,69 @@ export class AggregationService {
         counts.offline += ent.devices.size;
         continue;
       }
-      for (const device of ent.devices.values()) counts[deviceStateGroup(device.state as DeviceState)] += 1;
+      let own = ent.groupCounts;
+      if (!own) {
+        own = { running: 0, idle: 0, fault: 0, offline: 0, total: ent.devices.size };
+        for (const device of ent.devices.values()) own[deviceStateGroup(device.state as DeviceState)] += 1;
+        ent.groupCounts = own;
+      }
+      counts.running += own.running;
+      counts.idle += own.idle;
+      counts.fault += own.fault;
+      counts.offline += own.offline;
     }
     return counts;
+  }
+
+  private dayCellsOf(run: string, day: string): DayCells {
+    let cells = this.dayCells.get(day);
+    if (!cells || cells.epoch !== this.cellEpoch || cells.run !== run || cells.pending !== this.pending) {
+      // A new flush batch every flush interval: the live cells stay, the pending ones are new.
+      if (this.dayCells.size > 64) this.dayCells.clear();
+      cells = { epoch: this.cellEpoch, run, day, pending: this.pending, sales: [], production: [] };
+      this.dayCells.set(day, cells);
+    }
+    return cells;
+  }
+
+  private salesCells(cells: DayCells, channel: string, category: string): { live: SalesCell; pending: SalesCell } {
+    const c = CHANNEL_INDEX.get(channel);
+    const g = CATEGORY_INDEX.get(category);
+    const slot = c === undefined || g === undefined ? -1 : c * PRODUCT_CATEGORIES.length + g;
+    let pair = slot >= 0 ? cells.sales[slot] : undefined;
+    if (!pair) {
+      const key = salesKey(cells.day, channel, category);
+      pair = { live: cellOf(this.sales, key, emptySales), pending: cellOf(cells.pending.sales, runKey(cells.run, key), emptySales) };
+      if (slot >= 0) cells.sales[slot] = pair;
+    }
+    return pair;
+  }
+
+  private productionCells(cells: DayCells, category: string): { live: ProductionCell; pending: ProductionCell } {
+    const slot = CATEGORY_INDEX.get(category) ?? -1;
+    let pair = slot >= 0 ? cells.production[slot] : undefined;
+    if (!pair) {
+      const key = productionKey(cells.day, category);
+      pair = { live: cellOf(this.production, key, emptyProduction), pending: cellOf(cells.pending.production, runKey(cells.run, key), emptyProduction) };
+      if (slot >= 0) cells.production[slot] = pair;
+    }
+    return pair;
+  }
+
+  private enterpriseCellsOf(ent: EnterpriseState, enterpriseId: string, run: string, day: string, year: number): EnterpriseCells {
+    let own = ent.cells;
+    if (!own || own.epoch !== this.cellEpoch || own.run !== run || own.day !== day || own.pending !== this.pending) {
+      own = ent.cells = {
+        epoch: this.cellEpoch,
+        run,
+        day,
+        pending: this.pending,
+        year: cellOf(ent.years, year, emptyEnterpriseDay),
+        clusterDay: cellOf(this.clusterDays, day, emptyEnterpriseDay),
+        delta: cellOf(this.pending.enterpriseDays, runKey(run, enterpriseDayKey(enterpriseId, day)), emptyEnterpriseDay),
+      };
+    }
+    return own;
   }
 
   /** The China calendar day (and its year) of a simulated moment; one day's answer is kept. */
@@ -606,12 +737,12 @@ export class AggregationService {
     }
   }
 
-  private checkReadings(enterpriseId: string, reading: DeviceReading, ts: number): void {
-    const key = `${enterpriseId}|${reading.id}`;
+  private checkReadings(enterpriseId: string, device: DeviceInfo, reading: DeviceReading, ts: number): void {
     const out = readingExcursions(reading.kind, reading.readings);
-    const was = this.excursions.get(key);
+    const was = device.outOfRange;
     if (out.length === 0) {
-      if (was) this.excursions.delete(key);
+      // Assigned, not deleted: a delete would turn the device into a slow dictionary object.
+      if (was) device.outOfRange = undefined;
       return;
     }
     const now = new Set<string>();
@@ -630,7 +761,7 @@ export class AggregationService {
         message: `${reading.kind} ${reading.id}: ${e.reading} ${e.value} ${e.unit} outside ${range} ${e.unit}`,
       });
     }
-    this.excursions.set(key, now);
+    device.outOfRange = now;
   }
 
   private raise(alarm: Omit<AlarmEvent, 'id'>): void {

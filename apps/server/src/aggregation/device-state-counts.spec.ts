@@ -26,5 +26,22 @@ describe('AggregationService.deviceStateCounts', () => {
     expect(agg.deviceStateCounts().offline).toBeGreaterThan(0);
     const m3 = agg.enterprises.get('m3')!;
     expect(agg.deviceStateCounts(m3)).toEqual(deviceStateCounts(perMaker.m3 as never));
+
+    // A maker's counts are kept between pushes: a state change, a new birth and a reconnect recount it.
+    const address = (m: number) => ({ cluster: 'c1', enterprise: `m${m}`, gateway: 'gw1' });
+    const m1 = agg.enterprises.get('m1')!;
+    const changed = [...m1.devices.values()].map((d, i): DeviceReading => ({ id: d.id, kind: d.kind as DeviceReading['kind'], state: i === 0 ? 'fault' : 'running', plannedMs: 0, runMs: 0, good: 0, defective: 0, idealCycleMs: 0, energyWh: 0 }));
+    agg.applyReport(address(1), { v: 1, seq: 2, ts: Date.UTC(2020, 0, 2, 4), intervalMs: 60_000, sales: [], production: [], energyWh: 0, devices: changed });
+    agg.applyBirth(address(2), {
+      v: 1,
+      seq: 2,
+      ts: Date.UTC(2020, 0, 2, 4),
+      enterprise: { name: 'm2', town: 'T', park: 'P', category: 'tops', digitization: 0.5, employees: 10 },
+      devices: [{ id: 'new-1', kind: 'qc-station' }],
+    });
+    agg.connectionChanged('c1.m0.gw1', true);
+    const states = [...agg.enterprises.values()].flatMap((ent) => [...ent.devices.values()].map((d) => (ent.online ? d.state : 'offline')));
+    expect(states).toContain('fault');
+    expect(agg.deviceStateCounts()).toEqual(deviceStateCounts(states as never));
   });
 });

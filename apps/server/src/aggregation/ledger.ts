@@ -73,6 +73,11 @@ export interface DeviceInfo {
   oee?: OeeTotals;
   energyWh?: number;
   lastTs?: number;
+  /**
+   * Readings outside their range at the latest report (in memory only): an alarm is raised when a
+   * reading leaves its range, not again while it stays out, and again after it came back.
+   */
+  outOfRange?: Set<string>;
 }
 
 /** A simulator run; the highest ordinal is the current one. */

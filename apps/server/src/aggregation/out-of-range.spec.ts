@@ -83,4 +83,20 @@ describe('out-of-range alarms', () => {
     expect(agg.applyReport(address, vatReport(1, 90))).toBe('duplicate');
     expect(alarms).toHaveLength(1);
   });
+
+  it('keeps an excursion across a reconnect: a new birth of the same devices does not raise it again', () => {
+    send(90);
+    agg.applyBirth(address, {
+      v: 1,
+      seq,
+      ts: vatReport(seq, 90).ts,
+      enterprise: { name: 'Dyer', town: 'T', park: 'P', category: 'tops', digitization: 0.5, employees: 80 },
+      devices: [{ id: 'dye-1', kind: 'dye-vat' }],
+    });
+    send(91);
+    expect(alarms).toHaveLength(1);
+    send(80);
+    send(90);
+    expect(alarms).toHaveLength(2);
+  });
 });

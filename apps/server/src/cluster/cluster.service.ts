@@ -124,6 +124,7 @@ export class ClusterService {
     this.agg.restore(state);
     this.seen = seen;
     this.agg.writeFilter = (enterpriseId) => this.writes(enterpriseId);
+    this.agg.persistDeviceStates = true;
     this.flush.commitLog = {
       // Called as the batch is cut, so run and dataStart are those of exactly the reports in it.
       statements: (batch) => this.commits.statements(this.source, this.nextCommit, batch, { run: this.agg.run, dataStart: this.agg.dataStart }, this.slotsWritten(batch)),
