@@ -178,6 +178,7 @@ export class BenchRunner {
     const database = await TempDatabase.create(this.options.pg);
     const forget = this.children.onInterrupt(() => database.drop());
     const server = new ServerProcess(this.children);
+    if (this.options.cpuProf) fs.mkdirSync(this.options.outDir, { recursive: true });
     const profileDir = this.options.cpuProf ? fs.mkdtempSync(path.join(this.options.outDir, 'cpu-prof-')) : null;
     // A port picked free can be taken by another process before the server binds it (other test
     // runs share the machine's ephemeral range): a server that exits before it is ready gets new ports.
