@@ -126,15 +126,11 @@ function cellOf<K, V>(map: Map<K, V>, key: K, empty: () => V): V {
   return cell;
 }
 
-export interface Ack {
-  gatewayId: string;
-  address: GatewayAddress;
-  seq: number;
-}
 
 export interface PendingFlush {
   batch: FlushBatch;
-  acks: Ack[];
+  /** Watermarks to acknowledge once the batch is committed, by gateway client id. */
+  acks: Map<string, number>;
 }
 
 type AlarmListener = (alarm: AlarmEvent) => void;
@@ -501,7 +497,7 @@ export class AggregationService {
   takeFlush(): PendingFlush {
     const batch = this.pending;
     this.pending = emptyFlushBatch();
-    const acks: Ack[] = [];
+    const acks = new Map<string, number>();
     const writes = this.writeFilter ?? (() => true);
     for (const id of this.dirtyGateways) {
       const gw = this.gateways.get(id);
@@ -509,8 +505,7 @@ export class AggregationService {
       batch.gateways.push({ id, enterpriseId: gw.enterpriseId, lastSeq: gw.lastSeq, online: gw.online, lastSeen: gw.lastSeen, run: gw.run });
       if (gw.lastSeq > gw.ackedSeq || (gw.reAck && gw.lastSeq > 0)) {
         gw.reAck = false;
-        const [cluster, enterprise, gateway] = id.split('.');
-        acks.push({ gatewayId: id, address: { cluster, enterprise, gateway }, seq: gw.lastSeq });
+        acks.set(id, gw.lastSeq);
       }
     }
     for (const id of this.dirtyEnterprises) {
@@ -607,9 +602,9 @@ export class AggregationService {
 
   /** The flush committed: its watermarks may now be acknowledged. */
   flushCommitted(flush: PendingFlush): void {
-    for (const ack of flush.acks) {
-      const gw = this.gateways.get(ack.gatewayId);
-      if (gw && ack.seq > gw.ackedSeq) gw.ackedSeq = ack.seq;
+    for (const [gatewayId, seq] of flush.acks) {
+      const gw = this.gateways.get(gatewayId);
+      if (gw && seq > gw.ackedSeq) gw.ackedSeq = seq;
     }
   }
 

@@ -1,6 +1,6 @@
-import { encodePayload, gatewayControlSchema, gatewayTopic } from '@clusterpulse/contracts';
+import { encodePayload, gatewayControlSchema, gatewayTopic, parseGatewayClientId } from '@clusterpulse/contracts';
 import { Injectable, Logger } from '@nestjs/common';
-import { AggregationService, type Ack } from '../aggregation/aggregation.service';
+import { AggregationService } from '../aggregation/aggregation.service';
 import { isEmptyBatch, type FlushBatch } from '../aggregation/ledger';
 import { BrokerService } from '../broker/broker.service';
 import { LoopTimers } from '../common/loop-timers';
@@ -57,8 +57,11 @@ export class FlushService {
   private running: Promise<void> | null = null;
   readonly stats: FlushStats = { flushes: 0, failures: 0, lastDurationMs: 0, lastRows: 0 };
   private readonly durationListeners: Array<(seconds: number) => void> = [];
-  /** Committed watermarks not yet sent, the newest per gateway. */
-  private readonly unsentAcks = new Map<string, Ack>();
+  /**
+   * Committed watermarks not yet sent, the newest per gateway client id: a number, not an object,
+   * since every gateway's entry is replaced at every flush and may wait seconds to be sent.
+   */
+  private readonly unsentAcks = new Map<string, number>();
   private readonly lastAckAt = new Map<string, number>();
   /** A turn of acknowledgements is scheduled. */
   private acksScheduled = false;
@@ -123,7 +126,7 @@ export class FlushService {
     for (const l of this.durationListeners) l(seconds);
     this.commitLog?.committed();
     this.agg.flushCommitted(pending);
-    for (const ack of pending.acks) this.unsentAcks.set(ack.gatewayId, ack);
+    for (const [gatewayId, seq] of pending.acks) this.unsentAcks.set(gatewayId, seq);
     this.sendDueAcks();
   }
 
@@ -132,7 +135,7 @@ export class FlushService {
     const now = Date.now();
     const interval = ackIntervalMs(this.lastAckAt.size);
     let sent = 0;
-    for (const [gatewayId, ack] of this.unsentAcks) {
+    for (const [gatewayId, seq] of this.unsentAcks) {
       if (now - (this.lastAckAt.get(gatewayId) ?? -Infinity) < interval) continue;
       if (sent++ === ACKS_PER_TURN) {
         this.acksScheduled = true;
@@ -144,10 +147,13 @@ export class FlushService {
       }
       this.unsentAcks.delete(gatewayId);
       this.lastAckAt.set(gatewayId, now);
+      // The aggregator knows gateways by client id only, which the broker has checked.
+      const address = parseGatewayClientId(gatewayId);
+      if (!address) continue;
       // QoS 0 is enough: acknowledgements are cumulative and a duplicate report earns a new one.
       this.broker
-        .publish(gatewayTopic(ack.address, 'control'), encodePayload(gatewayControlSchema, { v: 1, cmd: 'ack', seq: ack.seq }), { qos: 0 })
-        .catch((error: Error) => this.logger.warn(`ack to ${ack.gatewayId} failed: ${error.message}`));
+        .publish(gatewayTopic(address, 'control'), encodePayload(gatewayControlSchema, { v: 1, cmd: 'ack', seq }), { qos: 0 })
+        .catch((error: Error) => this.logger.warn(`ack to ${gatewayId} failed: ${error.message}`));
     }
   }
 }
