@@ -66,4 +66,30 @@ describe('LoopTimers', () => {
     expect(other).toBe(0);
     cancelled.onModuleDestroy();
   });
+
+  describe('nextTurn', () => {
+    it('resolves at the next turn of the loop', async () => {
+      let done = false;
+      const turn = timers.nextTurn().then(() => (done = true));
+      await nextTick();
+      expect(done).toBe(false);
+      await turn;
+      expect(done).toBe(true);
+    });
+
+    it('is released by a message of a saturated poll phase, one waiting slice at a time', async () => {
+      const released: number[] = [];
+      void timers.nextTurn().then(() => released.push(1));
+      void timers.nextTurn().then(() => released.push(2));
+      holdLoop(STARVED_AFTER_MS + 10);
+      timers.pulse();
+      await Promise.resolve();
+      // Still inside the same callback of the loop: only pulse() can have released it.
+      expect(released).toEqual([1]);
+      holdLoop(STARVED_AFTER_MS + 10);
+      timers.pulse();
+      await Promise.resolve();
+      expect(released).toEqual([1, 2]);
+    });
+  });
 });

@@ -5,6 +5,12 @@ export const STARVED_AFTER_MS = 25;
 /** `pulse()` looks at the clock at most this often. */
 const PULSE_CHECK_MS = 5;
 
+interface Waiter {
+  resolve: () => void;
+  since: number;
+  settled: boolean;
+}
+
 interface Task {
   name: string;
   intervalMs: number;
@@ -25,12 +31,19 @@ interface Task {
  * for every message; a task overdue by STARVED_AFTER_MS runs on the next tick, which is still
  * inside the poll phase, between two sockets' callbacks. A timer that fires right after such a
  * run skips its turn.
+ *
+ * Work done in slices (a flush's statements, a burst of acknowledgements) waits for `nextTurn()`
+ * between slices, which `setImmediate` resolves after the poll phase, or `pulse()` when that is
+ * STARVED_AFTER_MS away: one waiting slice every STARVED_AFTER_MS, so background work keeps
+ * moving under saturation without taking more than a share of the loop.
  */
 @Injectable()
 export class LoopTimers implements OnModuleDestroy {
   private readonly logger = new Logger(LoopTimers.name);
   private readonly tasks = new Set<Task>();
   private nextCheck = 0;
+  private readonly waiters: Waiter[] = [];
+  private lastRelease = 0;
   /** Runs started by `pulse()` because a timer was late, by task name. */
   readonly rescued = new Map<string, number>();
 
@@ -55,6 +68,15 @@ export class LoopTimers implements OnModuleDestroy {
     };
   }
 
+  /** Resolves at the next turn of the event loop, or from `pulse()` if that turn is late. */
+  nextTurn(): Promise<void> {
+    return new Promise((resolve) => {
+      const waiter: Waiter = { resolve, since: performance.now(), settled: false };
+      this.waiters.push(waiter);
+      setImmediate(() => this.settle(waiter));
+    });
+  }
+
   /** Called on the hot path (every ingested message): cheap unless a task is overdue. */
   pulse(): void {
     const now = performance.now();
@@ -70,6 +92,20 @@ export class LoopTimers implements OnModuleDestroy {
         this.fire(task);
       });
     }
+    const waiter = this.waiters[0];
+    if (waiter && now - waiter.since >= STARVED_AFTER_MS && now - this.lastRelease >= STARVED_AFTER_MS) {
+      this.lastRelease = now;
+      // Its continuation runs as a microtask, once the current socket callback is through.
+      this.settle(waiter);
+    }
+  }
+
+  private settle(waiter: Waiter): void {
+    if (waiter.settled) return;
+    waiter.settled = true;
+    const i = this.waiters.indexOf(waiter);
+    if (i >= 0) this.waiters.splice(i, 1);
+    waiter.resolve();
   }
 
   onModuleDestroy(): void {

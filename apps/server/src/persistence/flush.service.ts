@@ -87,7 +87,10 @@ export class FlushService {
 
   start(intervalMs: number): void {
     this.stop();
-    this.cancelTimer = this.timers.every('flush', intervalMs, () => void this.flush());
+    // A flush still running (a slow database) is not queued behind: the next turn takes what came since.
+    this.cancelTimer = this.timers.every('flush', intervalMs, () => {
+      if (!this.running) void this.flush();
+    });
   }
 
   stop(): void {
@@ -139,7 +142,7 @@ export class FlushService {
       if (now - (this.lastAckAt.get(gatewayId) ?? -Infinity) < interval) continue;
       if (sent++ === ACKS_PER_TURN) {
         this.acksScheduled = true;
-        setImmediate(() => {
+        void this.timers.nextTurn().then(() => {
           this.acksScheduled = false;
           this.sendDueAcks();
         });

@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { DeviceInfo, FlushBatch, RestoredState } from '../aggregation/ledger';
+import { LoopTimers } from '../common/loop-timers';
 import { PrismaService } from './prisma.service';
 import { SqliteWriter } from './sqlite-writer';
 
@@ -19,9 +20,6 @@ interface Upsert {
  * between two statements' texts (see `flush`).
  */
 const MAX_ROWS_PER_STATEMENT = 2_500;
-
-/** Lets the event loop run between two slices of a flush's preparation. */
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** `run|a|b|...` keys of a flush batch as their parts, without split's array of every part twice. */
 function keyParts(key: string, count: number): string[] {
@@ -47,7 +45,10 @@ export class LedgerRepository implements OnApplicationShutdown {
   /** SQLite files are written from a worker thread; undefined until the first flush decides. */
   private writer: SqliteWriter | null | undefined;
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly timers: LoopTimers,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     const writer = this.writer;
@@ -143,10 +144,10 @@ export class LedgerRepository implements OnApplicationShutdown {
     for (const table of upserts) {
       const upsert = table();
       if (upsert.rows.length === 0) continue;
-      await yieldToLoop();
+      await this.timers.nextTurn();
       for (const statement of this.statements(upsert)) {
         statements.push(statement);
-        await yieldToLoop();
+        await this.timers.nextTurn();
       }
     }
     if (statements.length === 0) return 0;
