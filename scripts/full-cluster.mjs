@@ -40,6 +40,8 @@ const USAGE = `Usage: node scripts/full-cluster.mjs [options] [-- simulator flag
   --processes N|auto  simulator processes (default auto: as many as the open-file limit needs)
   --credentials FILE  where the provisioned secrets go (default data/full-cluster-credentials.json)
   --logs DIR          where each instance's log goes (default data/full-cluster-logs)
+  --fresh             start from nothing: drop the --database schema (it must name one other than
+                      public) and empty the Redis database (--redis-db must choose it)
   --help
 
 Arguments after -- go to the simulator (e.g. -- --scenario lockdown-2020 --speed year-in-1h).
@@ -66,6 +68,7 @@ try {
       processes: { type: 'string', default: 'auto' },
       credentials: { type: 'string', default: 'data/full-cluster-credentials.json' },
       logs: { type: 'string', default: 'data/full-cluster-logs' },
+      fresh: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: true,
@@ -102,6 +105,13 @@ try {
   redisUrl = url.toString();
 } catch {
   fail(`--redis must be a redis:// URL, got '${values.redis}'`);
+}
+// --fresh deletes: only what is named for this run, never a default schema or a shared Redis database.
+const freshSchema = values.fresh ? new URL(databaseUrl).searchParams.get('schema') : null;
+if (values.fresh) {
+  if (!freshSchema || freshSchema === 'public') fail('--fresh drops the database schema: name one other than public in --database (...?schema=NAME)');
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(freshSchema)) fail(`--fresh: '${freshSchema}' is not a plain schema name`);
+  if (values['redis-db'] === undefined) fail('--fresh empties the Redis database: choose the one for this run with --redis-db');
 }
 const cluster = values.cluster ?? process.env.CLUSTER_ID ?? 'huizhou-kids';
 const credentialsFile = path.resolve(root, values.credentials);
@@ -181,6 +191,27 @@ if (fdLimit !== null && perInstance > fdLimit - 1024) {
 if (problems.length > 0) {
   console.error(`Cannot start the cluster:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   process.exit(1);
+}
+
+if (values.fresh) {
+  const { Client } = serverRequire('pg');
+  const u = new URL(databaseUrl);
+  u.search = '';
+  const client = new Client({ connectionString: u.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${freshSchema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+  const { Redis } = serverRequire('ioredis');
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    await redis.flushdb();
+  } finally {
+    redis.disconnect();
+  }
+  console.log(`--fresh: dropped schema ${freshSchema} and emptied Redis database ${values['redis-db']}`);
 }
 
 const sharedEnv = { ...process.env, DATABASE_URL: databaseUrl, CLUSTER_ID: cluster };
