@@ -1,7 +1,9 @@
 import { ApiRoutes, OpsRoutes, gatewayTopic, type ClusterKpisResponse } from '@clusterpulse/contracts';
 import type { MqttClient } from 'mqtt';
 import { Client as PgClient } from 'pg';
+import { Gauge } from 'prom-client';
 import type { RunningServer } from '../src/bootstrap';
+import { MetricsService } from '../src/ops/metrics.service';
 import { parseDatabaseUrl } from '../src/persistence/database-url';
 import { CLUSTER, PG_BASE_URL, birth, closeClient, connectGateway, freshDatabase, getJson, report, reportTopic, startServer, waitFor } from './harness';
 
@@ -62,6 +64,18 @@ describe('health and metrics (PostgreSQL)', () => {
     const after = await waitFor(metrics, (m) => m.get('clusterpulse_reports_applied_total') === 1 && m.get('clusterpulse_rejects_total{reason="not-json"}') === 1);
     expect(after.get('clusterpulse_messages_accepted_total{kind="report"}')).toBe(1);
     expect(after.get('clusterpulse_rejects_total{reason="schema"}')).toBe(0);
+  });
+
+  it('writes a gauge that is not a number as NaN, as the exposition format spells it (prom-client writes Nan)', async () => {
+    const registry = server!.app.get(MetricsService).registry;
+    new Gauge({ name: 'clusterpulse_test_not_a_number', help: 'A gauge set to NaN', registers: [registry] }).set(NaN);
+    try {
+      const text = await (await fetch(url(OpsRoutes.metrics))).text();
+      expect(text).toMatch(/^clusterpulse_test_not_a_number NaN$/m);
+      expect(Number.isNaN((await metrics()).get('clusterpulse_test_not_a_number'))).toBe(true);
+    } finally {
+      registry.removeSingleMetric('clusterpulse_test_not_a_number');
+    }
   });
 
   it('reports unhealthy while the database is gone and healthy again when it returns, losing nothing', async () => {
