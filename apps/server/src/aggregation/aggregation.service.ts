@@ -80,7 +80,7 @@ export interface EnterpriseState {
   years: Map<number, EnterpriseDayCell>;
   /** The cells its latest report added to (see DayCells): found by key once per day and flush. */
   cells?: EnterpriseCells;
-  /** Its devices per dashboard group, counted when first asked after a device changed state. */
+  /** Its devices per dashboard group: counted when first asked after its devices changed, then kept up to date. */
   groupCounts?: DeviceStateCounts;
 }
 
@@ -466,7 +466,12 @@ export class AggregationService {
       device.energyWh = reading.energyWh;
       device.lastTs = report.ts;
       if (previous !== reading.state) {
-        ent.groupCounts = undefined;
+        const own = ent.groupCounts;
+        if (own && previous !== undefined) {
+          // A known device moved between groups: the maker's counts follow without a recount.
+          own[deviceStateGroup(previous as DeviceState)] -= 1;
+          own[deviceStateGroup(reading.state)] += 1;
+        } else ent.groupCounts = undefined;
         if (this.persistDeviceStates) this.dirtyEnterprises.add(enterpriseId);
         if (reading.state === 'fault') {
           this.raise({ ts: report.ts, severity: 'critical', kind: 'fault', enterprise: enterpriseId, device: reading.id, message: `${reading.kind} ${reading.id} reports a fault` });
@@ -629,7 +634,8 @@ export class AggregationService {
   /**
    * Devices per group of the dashboard's four (libs/kpi `deviceStateCounts` of every device's
    * state): a maker offline takes its devices with it. Every push counts every device of the
-   * cluster, so a maker's own counts are kept until one of its devices changes state.
+   * cluster, so a maker's own counts are kept, moved along as its devices change state, and
+   * counted afresh when its list of devices changes.
    */
   deviceStateCounts(enterprise?: EnterpriseState): DeviceStateCounts {
     const counts: DeviceStateCounts = { running: 0, idle: 0, fault: 0, offline: 0, total: 0 };
