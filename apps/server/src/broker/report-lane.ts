@@ -210,7 +210,13 @@ export function openReportLane(client: Client, options: ReportLaneOptions): void
         c.conn.cork();
         process.nextTick(uncork);
       }
-      c.conn.write(Buffer.from([0x40, 0x02, id >> 8, id & 0xff]));
+      // From Node's buffer pool: cheaper than a buffer made from an array, once per report.
+      const puback = Buffer.allocUnsafe(4);
+      puback[0] = 0x40;
+      puback[1] = 0x02;
+      puback[2] = id >> 8;
+      puback[3] = id & 0xff;
+      c.conn.write(puback);
       if (c._keepaliveInterval > 0) c._keepaliveTimer?.refresh();
       deliver(packet.payload ?? Buffer.alloc(0));
       return;
