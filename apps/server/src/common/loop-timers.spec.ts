@@ -22,7 +22,7 @@ describe('LoopTimers', () => {
     timers.every('task', INTERVAL, () => runs++);
   });
 
-  afterEach(() => timers.onModuleDestroy());
+  afterEach(() => timers.onApplicationShutdown());
 
   it('leaves a task to its timer while the timer is on time', async () => {
     for (let i = 0; i < 10; i++) timers.pulse();
@@ -64,7 +64,7 @@ describe('LoopTimers', () => {
     await nextTick();
     await new Promise((resolve) => setTimeout(resolve, INTERVAL + 50));
     expect(other).toBe(0);
-    cancelled.onModuleDestroy();
+    cancelled.onApplicationShutdown();
   });
 
   describe('nextTurn', () => {

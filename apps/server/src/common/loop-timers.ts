@@ -1,4 +1,4 @@
-import { Global, Injectable, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 
 /** A task this late is run from the next message's tick instead of waiting for its timer. */
 export const STARVED_AFTER_MS = 25;
@@ -38,7 +38,7 @@ interface Task {
  * moving under saturation without taking more than a share of the loop.
  */
 @Injectable()
-export class LoopTimers implements OnModuleDestroy {
+export class LoopTimers implements OnApplicationShutdown {
   private readonly logger = new Logger(LoopTimers.name);
   private readonly tasks = new Set<Task>();
   private nextCheck = 0;
@@ -108,7 +108,11 @@ export class LoopTimers implements OnModuleDestroy {
     waiter.resolve();
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Whatever its owner did not cancel. Not at module destruction, which comes before the shutdown
+   * sequence: the cluster heartbeat must go on through the final flush (LifecycleService).
+   */
+  onApplicationShutdown(): void {
     for (const task of this.tasks) clearInterval(task.timer);
     this.tasks.clear();
   }
