@@ -126,7 +126,6 @@ function cellOf<K, V>(map: Map<K, V>, key: K, empty: () => V): V {
   return cell;
 }
 
-
 export interface PendingFlush {
   batch: FlushBatch;
   /** Watermarks to acknowledge once the batch is committed, by gateway client id. */
