@@ -43,12 +43,12 @@ export function OverviewView({ kpis, history, alarms, onAcknowledge, onAcknowled
           live={kpis.simDate ? { day: kpis.simDate, yearToDateFen: kpis.sales.yearToDateFen } : undefined}
         />
         <CategoryProductionChart history={history} />
+        <DeviceStatesPanel devices={kpis.devices} enterprises={kpis.enterprises} />
+        <ChannelSalesPanel channels={kpis.sales.byChannel} />
         <EfficiencyPanel oee={kpis.oee} kwhPer1000Pieces={kpis.kwhPer1000Pieces} production={kpis.production} />
       </div>
       <div className="overview__side">
-        <ChannelSalesPanel channels={kpis.sales.byChannel} />
-        <DeviceStatesPanel devices={kpis.devices} enterprises={kpis.enterprises} />
-        {/* alarms before ingest health: what an operator must act on comes first */}
+        {/* What an operator must act on comes first: at 1920x1080 the feed starts above the fold. */}
         <AlarmFeed alarms={alarms} onAcknowledge={onAcknowledge} onAcknowledgeAll={onAcknowledgeAll} ackError={ackError} />
         <IngestHealthPanel ingest={kpis.ingest} />
       </div>
