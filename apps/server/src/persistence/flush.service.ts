@@ -23,21 +23,20 @@ export interface CommitParticipant {
 export const ACK_MIN_INTERVAL_MS = 3_000;
 
 /**
- * Acknowledgements the server writes per second at most, over all gateways: each is a socket write
- * and a trip through the broker. With more gateways than this rate covers in ACK_MIN_INTERVAL_MS,
- * each gateway hears its watermark less often (every 10 s at 10,000 gateways, 20 s at 20,000), and
- * holds that much more unacknowledged (a simulator gateway keeps up to 1,000 by default).
+ * Acknowledgements the server writes per second at most, over all gateways (a budget refilled at
+ * this rate, holding at most one second's worth): each is a socket write and a trip through the
+ * broker. Watermarks beyond the budget wait for a later flush, those waiting longest first, so
+ * with more gateways reporting than this rate covers each hears its watermark less often (about
+ * every 10 s at 10,000 gateways reporting every second) and holds that much more unacknowledged
+ * (a simulator gateway keeps up to 1,000 by default).
  */
 export const ACKS_PER_SECOND = 1_000;
-
-/** How often one gateway hears its watermark when `gateways` have been acknowledged. */
-export const ackIntervalMs = (gateways: number): number => Math.max(ACK_MIN_INTERVAL_MS, Math.ceil((gateways / ACKS_PER_SECOND) * 1000));
 
 /**
  * Acknowledgements sent in one turn of the event loop; the rest go out in the next turns. Gateways
  * that connected together fall due together: ten thousand at once held the loop for 0.1 s.
  */
-export const ACKS_PER_TURN = 1_000;
+export const ACKS_PER_TURN = 250;
 
 export interface FlushStats {
   flushes: number;
@@ -65,6 +64,9 @@ export class FlushService {
   private readonly lastAckAt = new Map<string, number>();
   /** A turn of acknowledgements is scheduled. */
   private acksScheduled = false;
+  /** Acknowledgements that may be sent now (see ACKS_PER_SECOND), and when it was last refilled. */
+  private ackBudget = ACKS_PER_SECOND;
+  private ackBudgetAt = Date.now();
   commitLog: CommitParticipant | null = null;
 
   constructor(
@@ -136,10 +138,13 @@ export class FlushService {
   private sendDueAcks(): void {
     if (this.acksScheduled || !this.broker.listening || this.unsentAcks.size === 0) return;
     const now = Date.now();
-    const interval = ackIntervalMs(this.lastAckAt.size);
+    this.ackBudget = Math.min(ACKS_PER_SECOND, this.ackBudget + ((now - this.ackBudgetAt) / 1000) * ACKS_PER_SECOND);
+    this.ackBudgetAt = now;
     let sent = 0;
+    // In the order they first waited: a watermark replaced by a newer one keeps its place.
     for (const [gatewayId, seq] of this.unsentAcks) {
-      if (now - (this.lastAckAt.get(gatewayId) ?? -Infinity) < interval) continue;
+      if (now - (this.lastAckAt.get(gatewayId) ?? -Infinity) < ACK_MIN_INTERVAL_MS) continue;
+      if (this.ackBudget < 1) return;
       if (sent++ === ACKS_PER_TURN) {
         this.acksScheduled = true;
         void this.timers.nextTurn().then(() => {
@@ -150,6 +155,7 @@ export class FlushService {
       }
       this.unsentAcks.delete(gatewayId);
       this.lastAckAt.set(gatewayId, now);
+      this.ackBudget -= 1;
       // The aggregator knows gateways by client id only, which the broker has checked.
       const address = parseGatewayClientId(gatewayId);
       if (!address) continue;
