@@ -659,9 +659,14 @@ export class AggregationService {
     return counts;
   }
 
+  /** Whether a cache entry (DayCells, EnterpriseCells) still points into the live maps and the pending batch. */
+  private current<T extends { epoch: number; run: string; day: string; pending: FlushBatch }>(entry: T | undefined, run: string, day: string): entry is T {
+    return entry !== undefined && entry.epoch === this.cellEpoch && entry.run === run && entry.day === day && entry.pending === this.pending;
+  }
+
   private dayCellsOf(run: string, day: string): DayCells {
     let cells = this.dayCells.get(day);
-    if (!cells || cells.epoch !== this.cellEpoch || cells.run !== run || cells.pending !== this.pending) {
+    if (!this.current(cells, run, day)) {
       // A new flush batch every flush interval: the live cells stay, the pending ones are new.
       if (this.dayCells.size > 64) this.dayCells.clear();
       cells = { epoch: this.cellEpoch, run, day, pending: this.pending, sales: [], production: [] };
@@ -696,7 +701,7 @@ export class AggregationService {
 
   private enterpriseCellsOf(ent: EnterpriseState, enterpriseId: string, run: string, day: string, year: number): EnterpriseCells {
     let own = ent.cells;
-    if (!own || own.epoch !== this.cellEpoch || own.run !== run || own.day !== day || own.pending !== this.pending) {
+    if (!this.current(own, run, day)) {
       own = ent.cells = {
         epoch: this.cellEpoch,
         run,
@@ -814,12 +819,7 @@ export class AggregationService {
   }
 
   private addTo<K, V>(map: Map<K, V>, key: K, delta: V, empty: () => V, add: (into: V, delta: V) => void): void {
-    let cell = map.get(key);
-    if (!cell) {
-      cell = empty();
-      map.set(key, cell);
-    }
-    add(cell, delta);
+    add(cellOf(map, key, empty), delta);
     this.version++;
   }
 }

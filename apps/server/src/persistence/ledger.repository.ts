@@ -21,19 +21,6 @@ interface Upsert {
  */
 const MAX_ROWS_PER_STATEMENT = 2_500;
 
-/** `run|a|b|...` keys of a flush batch as their parts, without split's array of every part twice. */
-function keyParts(key: string, count: number): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  for (let i = 1; i < count; i++) {
-    const end = key.indexOf('|', start);
-    parts.push(key.slice(start, end));
-    start = end + 1;
-  }
-  parts.push(key.slice(start));
-  return parts;
-}
-
 const num = (value: unknown): number => (typeof value === 'bigint' ? Number(value) : Number(value ?? 0));
 
 /**
@@ -74,14 +61,14 @@ export class LedgerRepository implements OnApplicationShutdown {
       columns: ['run', 'day', 'channel', 'category', 'amountFen', 'orders', 'pieces'],
       key: ['run', 'day', 'channel', 'category'],
       additive: ['amountFen', 'orders', 'pieces'],
-      rows: [...batch.sales].map(([k, c]) => [...keyParts(k, 4), c.amountFen, c.orders, c.pieces]),
+      rows: [...batch.sales].map(([k, c]) => [...k.split('|'), c.amountFen, c.orders, c.pieces]),
     }));
     upserts.push(() => ({
       table: 'DailyProduction',
       columns: ['run', 'day', 'category', 'good', 'defective'],
       key: ['run', 'day', 'category'],
       additive: ['good', 'defective'],
-      rows: [...batch.production].map(([k, c]) => [...keyParts(k, 3), c.good, c.defective]),
+      rows: [...batch.production].map(([k, c]) => [...k.split('|'), c.good, c.defective]),
     }));
     const edCols = ['salesFen', 'good', 'defective', 'energyWh', 'plannedMs', 'runMs', 'idealMs', 'deviceGood', 'deviceDefect'];
     upserts.push(() => ({
@@ -90,7 +77,7 @@ export class LedgerRepository implements OnApplicationShutdown {
       key: ['run', 'enterpriseId', 'day'],
       additive: edCols,
       rows: Array.from(batch.enterpriseDays, ([k, c]) => {
-        const [run, enterpriseId, day] = keyParts(k, 3);
+        const [run, enterpriseId, day] = k.split('|');
         return [
           run,
           enterpriseId,
@@ -251,7 +238,6 @@ export class LedgerRepository implements OnApplicationShutdown {
    * which a flush of 20,000 gateways would otherwise turn into hundreds of thousands.
    */
   private *statements(upsert: Upsert): Generator<{ sql: string; params: Value[] }> {
-    if (upsert.rows.length === 0) return;
     const pg = this.prisma.dialect === 'postgresql';
     const q = (name: string) => `"${name}"`;
     const updates = upsert.columns
