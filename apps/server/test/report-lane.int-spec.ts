@@ -4,6 +4,7 @@ import type { Aedes } from 'aedes';
 import type { MqttClient } from 'mqtt';
 import type { RunningServer } from '../src/bootstrap';
 import { BrokerService } from '../src/broker/broker.service';
+import { MAX_HELD_PUBACKS } from '../src/broker/report-lane';
 import { CLUSTER, birth, closeClient, connect, connectGateway, freshDatabase, getJson, report, reportTopic, startServer, waitFor } from './harness';
 
 // The report lane (src/broker/report-lane.ts) must be invisible: the same figures, the same
@@ -145,5 +146,81 @@ describe('report lane', () => {
     } finally {
       socket.destroy();
     }
+  });
+});
+
+describe('report lane: PUBACKs held back to share a write (MQTT_PUBACK_DELAY_MS)', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let server: RunningServer | undefined;
+  let socket: net.Socket | undefined;
+  /** What the gateway's socket read, one entry per read. */
+  let chunks: Buffer[] = [];
+
+  afterEach(async () => {
+    socket?.destroy();
+    await server?.close();
+    await db?.drop();
+  });
+
+  /** A gateway on a raw socket, its birth acknowledged; returns what it has read so far. */
+  async function rawGateway(delayMs: number, enterprise: string): Promise<{ address: { cluster: string; enterprise: string; gateway: string }; write(packet: Buffer): void }> {
+    db = await freshDatabase('sqlite');
+    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: String(delayMs) });
+    const address = { cluster: CLUSTER, enterprise, gateway: 'gw1' };
+    const s = (socket = net.connect(server.mqttPort, '127.0.0.1'));
+    chunks = [];
+    s.on('data', (chunk) => chunks.push(chunk));
+    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+    s.write(connectPacket(gatewayClientId(address)));
+    await waitFor(() => Buffer.concat(chunks).length, (n) => n >= 4); // CONNACK
+    s.write(publishPacket(gatewayTopic(address, 'birth'), birth(0), 1));
+    await waitFor(() => Buffer.concat(chunks).length, (n) => n >= 8);
+    chunks = [];
+    return { address, write: (packet) => s.write(packet) };
+  }
+
+  /** Packet identifiers of the PUBACKs in one read. */
+  const pubackIds = (chunk: Buffer) => {
+    const ids: number[] = [];
+    for (let at = 0; at + 4 <= chunk.length; at += 4) {
+      expect([chunk[at], chunk[at + 1]]).toEqual([0x40, 0x02]);
+      ids.push(chunk.readUInt16BE(at + 2));
+    }
+    return ids;
+  };
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('answers reports sent apart with one write of their PUBACKs, in order, and applies each at once', async () => {
+    const { address, write } = await rawGateway(600, 'held-a');
+    for (const seq of [1, 2, 3]) {
+      write(publishPacket(reportTopic(address), report(seq).payload, 10 + seq));
+      await pause(40);
+    }
+    // Applied before any PUBACK left: the delay holds the answer, never the report.
+    const s = await getJson<IngestStats>(server!, ApiRoutes.ingestStats);
+    expect(s.accepted).toBe(3);
+    await waitFor(() => Buffer.concat(chunks).length, (n) => n >= 12);
+    expect(chunks.map(pubackIds)).toEqual([[11, 12, 13]]);
+  });
+
+  it('sends held PUBACKs before a later packet that takes Aedes path answers its own', async () => {
+    // The delay is longer than the wait below: only the later packet can release the held PUBACK.
+    const { address, write } = await rawGateway(10_000, 'held-b');
+    write(publishPacket(reportTopic(address), report(1).payload, 21));
+    await pause(50);
+    write(publishPacket(gatewayTopic(address, 'birth'), birth(0), 22));
+    await waitFor(() => Buffer.concat(chunks).length, (n) => n >= 8, 5_000);
+    expect(pubackIds(Buffer.concat(chunks))).toEqual([21, 22]);
+  });
+
+  it(`lets no more than ${MAX_HELD_PUBACKS} wait, whatever the delay`, async () => {
+    const { address, write } = await rawGateway(10_000, 'held-c');
+    for (let seq = 1; seq <= MAX_HELD_PUBACKS; seq++) {
+      write(publishPacket(reportTopic(address), report(seq).payload, 30 + seq));
+      await pause(10);
+    }
+    await waitFor(() => Buffer.concat(chunks).length, (n) => n >= 4 * MAX_HELD_PUBACKS, 5_000);
+    expect(pubackIds(Buffer.concat(chunks))).toEqual(Array.from({ length: MAX_HELD_PUBACKS }, (_, i) => 31 + i));
+    expect(chunks).toHaveLength(1);
   });
 });

@@ -23,6 +23,8 @@ export const CONFIG_DEFAULTS = {
   MQTT_ALLOW_ANONYMOUS: 'false',
   /** true: a gateway's own reports skip Aedes' general publish path while nobody subscribes to reports (broker/report-lane.ts). */
   MQTT_REPORT_LANE: 'true',
+  /** How long the report lane may hold a PUBACK back so that one write carries several (0: at once). */
+  MQTT_PUBACK_DELAY_MS: '1000',
   DASHBOARD_DIR: DEFAULT_DASHBOARD_DIR,
   /** Empty: trainer commands are refused (403) until an operator sets a token. */
   TRAINER_TOKEN: '',
@@ -66,6 +68,7 @@ export const configSchema = z.object({
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(Number(CONFIG_DEFAULTS.FLUSH_INTERVAL_MS)),
   MQTT_ALLOW_ANONYMOUS: bool.default(false),
   MQTT_REPORT_LANE: bool.default(true),
+  MQTT_PUBACK_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(Number(CONFIG_DEFAULTS.MQTT_PUBACK_DELAY_MS)),
   DASHBOARD_DIR: z.string().min(1).default(CONFIG_DEFAULTS.DASHBOARD_DIR),
   TRAINER_TOKEN: z
     .string()

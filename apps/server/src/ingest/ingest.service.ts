@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { AedesPublishPacket, Client } from 'aedes';
 import { AggregationService } from '../aggregation/aggregation.service';
 import { BrokerService } from '../broker/broker.service';
-import { SubscriptionWatch, type ReportLaneOptions } from '../broker/report-lane';
+import { PubackDelay, SubscriptionWatch, type ReportLaneOptions } from '../broker/report-lane';
 import { ClusterService } from '../cluster/cluster.service';
 import { LoopTimers } from '../common/loop-timers';
 import { APP_CONFIG } from '../config/app-config.module';
@@ -41,6 +41,9 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
   private readonly observers: IngestObserver[] = [];
   /** Single instance with the report lane on: whether any subscription could receive a report. */
   private reportSubscriptions: SubscriptionWatch | null = null;
+  /** The report lane's held-back PUBACKs (MQTT_PUBACK_DELAY_MS > 0), and the cancel of their sweep. */
+  private pubacks: PubackDelay | null = null;
+  private cancelPubackSweep: (() => void) | null = null;
 
   constructor(
     private readonly broker: BrokerService,
@@ -71,6 +74,10 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
         const shape = gatewayKindFilter(this.agg.clusterId, 'report').split('/').map((level) => (level === '+' ? null : level));
         this.reportSubscriptions = new SubscriptionWatch(shape);
         this.reportSubscriptions.attach(aedes, this.broker.persistence);
+        if (this.config.MQTT_PUBACK_DELAY_MS > 0) {
+          const pubacks = (this.pubacks = new PubackDelay(this.config.MQTT_PUBACK_DELAY_MS));
+          this.cancelPubackSweep = this.timers.every('puback-sweep', pubacks.sweepMs, () => pubacks.sweep(), { unref: true });
+        }
       }
     }
     this.logTimer = setInterval(() => this.logRejects(), REJECT_LOG_INTERVAL_MS);
@@ -110,6 +117,7 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     const parsed: ParsedTopic = { scope: 'gateway', kind: 'report', cluster: address.cluster, enterprise: address.enterprise, gateway: address.gateway };
     return {
       topic,
+      pubacks: this.pubacks ?? undefined,
       open: () => watch.clear,
       deliver: (payload) => {
         try {
@@ -132,6 +140,7 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     if (this.logTimer) clearInterval(this.logTimer);
+    this.cancelPubackSweep?.();
     this.logRejects();
   }
 
