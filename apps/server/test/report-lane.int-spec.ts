@@ -224,3 +224,109 @@ describe('report lane: PUBACKs held back to share a write (MQTT_PUBACK_DELAY_MS)
     expect(chunks).toHaveLength(1);
   });
 });
+
+describe('report lane: acknowledgements written straight to the gateway', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let server: RunningServer | undefined;
+  const clients: MqttClient[] = [];
+  let socket: net.Socket | undefined;
+
+  afterEach(async () => {
+    socket?.destroy();
+    for (const client of clients.splice(0)) await closeClient(client);
+    await server?.close();
+    await db?.drop();
+  });
+
+  /** Publications on `topic` that went through Aedes' publish path (a direct write emits no 'publish' event). */
+  function countAedesPublications(topic: string) {
+    const aedes = server!.app.get(BrokerService).aedes as Aedes;
+    const counter = { count: 0 };
+    aedes.on('publish', (packet: { topic: string }) => {
+      if (packet.topic === topic) counter.count++;
+    });
+    return counter;
+  }
+
+  /** MQTT packets in a byte stream: type (the high nibble) and body. */
+  function packetsOf(bytes: Buffer): Array<{ type: number; body: Buffer }> {
+    const packets: Array<{ type: number; body: Buffer }> = [];
+    let at = 0;
+    while (at < bytes.length) {
+      const type = bytes[at] >> 4;
+      let length = 0;
+      let multiplier = 1;
+      let i = at + 1;
+      for (;;) {
+        const byte = bytes[i++];
+        length += (byte & 0x7f) * multiplier;
+        multiplier *= 128;
+        if ((byte & 0x80) === 0) break;
+      }
+      packets.push({ type, body: bytes.subarray(i, i + length) });
+      at = i + length;
+    }
+    return packets;
+  }
+
+  it('sends a gateway that alone subscribes to its control topic its acknowledgements directly, and through Aedes once another client subscribes', async () => {
+    db = await freshDatabase('sqlite');
+    server = await startServer(db.url);
+    const address = { cluster: CLUSTER, enterprise: 'ack-a', gateway: 'gw1' };
+    const control = gatewayTopic(address, 'control');
+    const gateway = await connectGateway(server.mqttPort, address);
+    clients.push(gateway);
+    const acks: unknown[] = [];
+    gateway.on('message', (topic, payload) => {
+      if (topic === control) acks.push(JSON.parse(payload.toString()));
+    });
+    await gateway.subscribeAsync(control, { qos: 1 });
+    await gateway.publishAsync(gatewayTopic(address, 'birth'), birth(0), { qos: 1 });
+    const aedesPath = countAedesPublications(control);
+    await gateway.publishAsync(reportTopic(address), report(1).payload, { qos: 1 });
+    await waitFor(() => acks, (a) => a.some((ack) => (ack as { seq: number }).seq === 1));
+    expect(aedesPath.count).toBe(0);
+
+    // Another receiver of the topic: the acknowledgement must reach it too, so it takes Aedes' path.
+    const watcher = await connect(server.mqttPort, { clientId: 'ack-watcher' });
+    clients.push(watcher);
+    const seen: unknown[] = [];
+    watcher.on('message', (_topic, payload) => seen.push(JSON.parse(payload.toString())));
+    await watcher.subscribeAsync(`cp/v1/${CLUSTER}/+/+/control`, { qos: 0 });
+    await gateway.publishAsync(reportTopic(address), report(2).payload, { qos: 1 });
+    // A gateway hears its watermark at most every 3 s.
+    await waitFor(() => acks, (a) => a.some((ack) => (ack as { seq: number }).seq === 2), 8_000);
+    await waitFor(() => seen, (s) => s.some((ack) => (ack as { seq: number }).seq === 2));
+    expect(aedesPath.count).toBeGreaterThan(0);
+  });
+
+  it('carries held PUBACKs in the same write as the acknowledgement', async () => {
+    db = await freshDatabase('sqlite');
+    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: '10000' });
+    const address = { cluster: CLUSTER, enterprise: 'ack-b', gateway: 'gw1' };
+    const control = gatewayTopic(address, 'control');
+    const s = (socket = net.connect(server.mqttPort, '127.0.0.1'));
+    const chunks: Buffer[] = [];
+    s.on('data', (chunk) => chunks.push(chunk));
+    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+    s.write(connectPacket(gatewayClientId(address)));
+    // SUBSCRIBE (section 3.8) to its control topic at QoS 1.
+    const body = Buffer.concat([Buffer.from([0, 1]), utf8(control), Buffer.from([1])]);
+    s.write(Buffer.concat([Buffer.from([0x82, ...remainingLength(body.length)]), body]));
+    s.write(publishPacket(gatewayTopic(address, 'birth'), birth(0), 2));
+    // CONNACK, SUBACK and the birth's PUBACK (a birth moves no watermark: nothing to acknowledge).
+    await waitFor(() => packetsOf(Buffer.concat(chunks)).map((p) => p.type).sort(), (types) => types.join() === '2,4,9');
+    chunks.length = 0;
+
+    s.write(publishPacket(reportTopic(address), report(1).payload, 3));
+    // Held for 10 s unless the acknowledgement after the next flush takes it along.
+    await waitFor(() => chunks.length, (n) => n > 0, 5_000);
+    expect(chunks).toHaveLength(1);
+    const packets = packetsOf(chunks[0]);
+    expect(packets.map((p) => p.type)).toEqual([4, 3]);
+    expect(packets[0].body.readUInt16BE(0)).toBe(3);
+    const topicLength = packets[1].body.readUInt16BE(0);
+    expect(packets[1].body.subarray(2, 2 + topicLength).toString()).toBe(control);
+    expect(JSON.parse(packets[1].body.subarray(2 + topicLength).toString())).toEqual({ v: 1, cmd: 'ack', seq: 1 });
+  });
+});

@@ -70,7 +70,8 @@ export class AccessService implements OnModuleInit {
       const principal = this.principals.get(client);
       if (principal?.role !== 'gateway') return;
       const lane = this.ingest.reportLane(principal.address);
-      if (lane) openReportLane(client, lane);
+      const handle = lane ? openReportLane(client, lane) : null;
+      if (handle) this.broker.attachLane(handle);
     });
   }
 

@@ -5,6 +5,7 @@ import memory from 'aedes-persistence';
 import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
+import type { ReportLaneHandle } from './report-lane';
 import { withExactRetainedLookup, type RetainedStore } from './exact-retained';
 import { mqttConnectionCap, openFileLimit } from './fd-limit';
 
@@ -42,6 +43,9 @@ export class BrokerService {
   /** The persistence handed to Aedes (which only takes it over in `listen`). */
   readonly persistence: unknown;
 
+  /** Connections with an open report lane, by client id (broker/report-lane.ts). */
+  private readonly lanes = new Map<string, ReportLaneHandle>();
+
   constructor(@Optional() @Inject(APP_CONFIG) config?: AppConfig) {
     const options: AedesOptions = {
       // No cap on messages in flight inside the emitter. With a cap (aedes' default is 100), slow
@@ -61,6 +65,14 @@ export class BrokerService {
     else options.persistence = withExactRetainedLookup(memory() as unknown as RetainedStore) as unknown as AedesOptions['persistence'];
     this.aedes = new Aedes(options);
     this.persistence = options.persistence;
+    this.aedes.on('clientDisconnect', (client: Client) => {
+      // A client that took over the id has its own lane by now.
+      if (this.lanes.get(client.id)?.client === client) this.lanes.delete(client.id);
+    });
+  }
+
+  attachLane(handle: ReportLaneHandle): void {
+    this.lanes.set(handle.client.id, handle);
   }
 
   /**
@@ -182,6 +194,18 @@ export class BrokerService {
         (error?: Error | null) => (error ? reject(error) : resolve()),
       );
     });
+  }
+
+  /**
+   * A QoS 0 publication meant for one client, on a topic only that client subscribes to (a
+   * gateway's acknowledgements): written straight to its connection, with any PUBACKs it holds,
+   * where its report lane finds it the only receiver; through Aedes' publish path otherwise,
+   * which delivers the same packet to whoever subscribes.
+   */
+  publishTo(clientId: string, topic: string, payload: string): Promise<void> {
+    const lane = this.lanes.get(clientId);
+    if (lane?.sendOwn(topic, Buffer.from(payload))) return Promise.resolve();
+    return this.publish(topic, payload, { qos: 0 });
   }
 
   /** Stops accepting connections, then closes every client and the broker. */

@@ -203,6 +203,12 @@ const MAX_QUEUED_BYTES = 64 * 1024;
 
 /** The parts of an Aedes client the lane works with. (Aedes' typings omit them.) */
 interface ClientInternals {
+  id: string;
+  /** The protocol level of its CONNECT: 3 (MQTT 3.1), 4 (3.1.1) or 5. */
+  version: number | null;
+  /** Its subscriptions by filter, with the listener each registered on the broker's emitter. */
+  subscriptions: Record<string, { func: unknown } | undefined>;
+  broker: { mq: { _matcher?: { match(topic: string): unknown[] } } };
   connected: boolean;
   closed: boolean;
   conn: { write(chunk: Buffer): boolean; writableLength: number; cork(): void; uncork(): void };
@@ -236,14 +242,36 @@ export interface ReportLaneOptions {
   pubacks?: PubackDelay;
 }
 
+/** What the server may write to a connection whose lane is open, besides PUBACKs. */
+export interface ReportLaneHandle {
+  readonly client: Client;
+  /**
+   * Writes a QoS 0 publication straight to this connection, with any PUBACKs it holds in the
+   * same write, when its own subscription to exactly `topic` is the only one on the broker that
+   * could receive it (a gateway's control topic); false, having written nothing, otherwise.
+   */
+  sendOwn(topic: string, payload: Buffer): boolean;
+}
+
+/** Writes PUBACKs (MQTT 3.1.1 section 3.4: type 4, remaining length 2, the packet identifier) from `at`. */
+function putPubacks(into: Buffer, ids: readonly number[], at: number): number {
+  for (const id of ids) {
+    into[at++] = 0x40;
+    into[at++] = 0x02;
+    into[at++] = id >> 8;
+    into[at++] = id & 0xff;
+  }
+  return at;
+}
+
 /**
  * Opens the lane on a connected client. Call it once the connection is authenticated and its
  * CONNACK is out (Aedes' `clientReady`); packets queued before that go Aedes' way.
  */
-export function openReportLane(client: Client, options: ReportLaneOptions): void {
+export function openReportLane(client: Client, options: ReportLaneOptions): ReportLaneHandle | null {
   const c = client as unknown as ClientInternals;
   const [original] = c._parser.listeners('packet');
-  if (!original) return;
+  if (!original) return null;
   const { topic, open, deliver, pubacks } = options;
   // Packets handed to Aedes and not finished: it calls the client's `_nextBatch` for each.
   let onAedesPath = 0;
@@ -257,12 +285,7 @@ export function openReportLane(client: Client, options: ReportLaneOptions): void
     // A closed connection's client resends these reports on its next one (duplicates to ingest).
     if (c.closed || !c.connected) return;
     const packets = Buffer.allocUnsafe(4 * ids.length);
-    for (let i = 0, at = 0; i < ids.length; i++, at += 4) {
-      packets[at] = 0x40;
-      packets[at + 1] = 0x02;
-      packets[at + 2] = ids[i] >> 8;
-      packets[at + 3] = ids[i] & 0xff;
-    }
+    putPubacks(packets, ids, 0);
     c.conn.write(packets);
   };
   const release = () => {
@@ -328,4 +351,37 @@ export function openReportLane(client: Client, options: ReportLaneOptions): void
     onAedesPath++;
     original.call(this, packet);
   });
+  return {
+    client,
+    sendOwn(topic, payload) {
+      // MQTT 3.1 and 3.1.1 share the PUBLISH layout written below; 5 adds properties.
+      if (!c.connected || c.closed || (c.version !== 4 && c.version !== 3) || c.conn.writableLength >= MAX_QUEUED_BYTES) return false;
+      const own = c.subscriptions[topic];
+      if (!own) return false;
+      // The emitter's own trie of listeners (mqemitter): every live subscription and internal listener.
+      const receivers = c.broker.mq._matcher?.match(topic);
+      if (!receivers || receivers.length !== 1 || receivers[0] !== own.func) return false;
+      const topicLength = Buffer.byteLength(topic);
+      const remaining = 2 + topicLength + payload.length;
+      if (topicLength > 0xffff || remaining > 0x1fffff) return false;
+      const lengthBytes = remaining < 0x80 ? 1 : remaining < 0x4000 ? 2 : 3;
+      const packets = Buffer.allocUnsafe(4 * held.length + 1 + lengthBytes + remaining);
+      let at = putPubacks(packets, held, 0);
+      held = [];
+      // PUBLISH (section 3.3): type 3, QoS 0, neither DUP nor RETAIN; no packet identifier at QoS 0.
+      packets[at++] = 0x30;
+      for (let rest = remaining; ; ) {
+        const byte = rest % 0x80;
+        rest = Math.floor(rest / 0x80);
+        packets[at++] = rest > 0 ? byte | 0x80 : byte;
+        if (rest === 0) break;
+      }
+      packets.writeUInt16BE(topicLength, at);
+      at += 2;
+      at += packets.write(topic, at, 'utf8');
+      payload.copy(packets, at);
+      c.conn.write(packets);
+      return true;
+    },
+  };
 }

@@ -161,7 +161,7 @@ export class FlushService {
       if (!address) continue;
       // QoS 0 is enough: acknowledgements are cumulative and a duplicate report earns a new one.
       this.broker
-        .publish(gatewayTopic(address, 'control'), encodePayload(gatewayControlSchema, { v: 1, cmd: 'ack', seq }), { qos: 0 })
+        .publishTo(gatewayId, gatewayTopic(address, 'control'), encodePayload(gatewayControlSchema, { v: 1, cmd: 'ack', seq }))
         .catch((error: Error) => this.logger.warn(`ack to ${gatewayId} failed: ${error.message}`));
     }
   }
