@@ -12,7 +12,12 @@ interface Upsert {
   key: string[];
   /** Columns added to the stored value on conflict; the rest are overwritten. */
   additive: string[];
-  rows: Value[][];
+  /** Made one statement's worth at a time, so that no table's rows are all held at once. */
+  rows: Iterable<Value[]>;
+}
+
+function* mapRows<T>(items: Iterable<T>, row: (item: T) => Value[]): Generator<Value[]> {
+  for (const item of items) yield row(item);
 }
 
 /**
@@ -61,14 +66,14 @@ export class LedgerRepository implements OnApplicationShutdown {
       columns: ['run', 'day', 'channel', 'category', 'amountFen', 'orders', 'pieces'],
       key: ['run', 'day', 'channel', 'category'],
       additive: ['amountFen', 'orders', 'pieces'],
-      rows: [...batch.sales].map(([k, c]) => [...k.split('|'), c.amountFen, c.orders, c.pieces]),
+      rows: mapRows(batch.sales, ([k, c]) => [...k.split('|'), c.amountFen, c.orders, c.pieces]),
     }));
     upserts.push(() => ({
       table: 'DailyProduction',
       columns: ['run', 'day', 'category', 'good', 'defective'],
       key: ['run', 'day', 'category'],
       additive: ['good', 'defective'],
-      rows: [...batch.production].map(([k, c]) => [...k.split('|'), c.good, c.defective]),
+      rows: mapRows(batch.production, ([k, c]) => [...k.split('|'), c.good, c.defective]),
     }));
     const edCols = ['salesFen', 'good', 'defective', 'energyWh', 'plannedMs', 'runMs', 'idealMs', 'deviceGood', 'deviceDefect'];
     upserts.push(() => ({
@@ -76,7 +81,7 @@ export class LedgerRepository implements OnApplicationShutdown {
       columns: ['run', 'enterpriseId', 'day', ...edCols],
       key: ['run', 'enterpriseId', 'day'],
       additive: edCols,
-      rows: Array.from(batch.enterpriseDays, ([k, c]) => {
+      rows: mapRows(batch.enterpriseDays, ([k, c]) => {
         const [run, enterpriseId, day] = k.split('|');
         return [
           run,
@@ -99,21 +104,21 @@ export class LedgerRepository implements OnApplicationShutdown {
       columns: ['name', 'count'],
       key: ['name'],
       additive: ['count'],
-      rows: [...batch.counters].map(([name, count]) => [name, count]),
+      rows: mapRows(batch.counters, ([name, count]) => [name, count]),
     }));
     upserts.push(() => ({
       table: 'Enterprise',
       columns: ['id', 'name', 'town', 'park', 'category', 'digitization', 'employees', 'online', 'devicesJson'],
       key: ['id'],
       additive: [],
-      rows: batch.enterprises.map((e) => [e.id, e.name, e.town, e.park, e.category, e.digitization, e.employees, e.online, JSON.stringify(e.devices)]),
+      rows: mapRows(batch.enterprises, (e) => [e.id, e.name, e.town, e.park, e.category, e.digitization, e.employees, e.online, JSON.stringify(e.devices)]),
     }));
     upserts.push(() => ({
       table: 'Gateway',
       columns: ['id', 'enterpriseId', 'lastSeq', 'online', 'lastSeen', 'run'],
       key: ['id'],
       additive: [],
-      rows: batch.gateways.map((g) => [g.id, g.enterpriseId, g.lastSeq, g.online, g.lastSeen, g.run]),
+      rows: mapRows(batch.gateways, (g) => [g.id, g.enterpriseId, g.lastSeq, g.online, g.lastSeen, g.run]),
     }));
     const runs = new Map(batch.runs.map((r) => [r.id, r]));
     upserts.push(() => ({
@@ -121,28 +126,41 @@ export class LedgerRepository implements OnApplicationShutdown {
       columns: ['id', 'ordinal', 'scenario', 'seed', 'startedTs'],
       key: ['id'],
       additive: [],
-      rows: [...runs.values()].map((r) => [r.id, r.ordinal, r.scenario, r.seed, r.startedTs]),
+      rows: mapRows(runs.values(), (r) => [r.id, r.ordinal, r.scenario, r.seed, r.startedTs]),
     }));
 
     // The batch is a cut the aggregator no longer writes to, so its rows can be prepared a slice
     // at a time: at ten thousand gateways, preparing a flush in one go held the event loop (and
-    // with it every report and dashboard push) for 60-160 ms every second.
-    const statements: Array<{ sql: string; params: Value[] }> = [];
-    for (const table of upserts) {
-      const upsert = table();
-      if (upsert.rows.length === 0) continue;
-      await this.timers.nextTurn();
-      for (const statement of this.statements(upsert)) {
-        statements.push(statement);
-        await this.timers.nextTurn();
-      }
-    }
-    if (statements.length === 0) return 0;
-    statements.push(...extra);
+    // with it every report and dashboard push) for 60-160 ms every second. A SQLite file's writer
+    // thread takes each statement as soon as it is made (SqliteWriter.begin).
     const writer = this.sqliteWriter();
-    if (writer) {
-      await writer.run(statements);
-      return statements.length;
+    const transaction = writer?.begin();
+    const statements: Array<{ sql: string; params: Value[] }> = [];
+    let made = 0;
+    try {
+      for (const table of upserts) {
+        for (const statement of this.statements(table())) {
+          if (transaction) transaction.add(statement);
+          else statements.push(statement);
+          made++;
+          await this.timers.nextTurn();
+        }
+      }
+      if (made === 0) {
+        transaction?.abort();
+        return 0;
+      }
+      for (const statement of extra) {
+        if (transaction) transaction.add(statement);
+        else statements.push(statement);
+      }
+    } catch (error) {
+      transaction?.abort();
+      throw error;
+    }
+    if (transaction) {
+      await transaction.commit();
+      return made + extra.length;
     }
     const client = this.prisma.client;
     await client.$transaction(statements.map((s) => client.$executeRawUnsafe(s.sql, ...s.params)));
@@ -248,10 +266,15 @@ export class LedgerRepository implements OnApplicationShutdown {
       ? `SELECT ${upsert.columns.map(q).join(', ')} FROM json_populate_recordset(NULL::${q(upsert.table)}, $1::json)`
       : `SELECT ${upsert.columns.map((_, i) => `json_extract(value, '$[${i}]')`).join(', ')} FROM json_each(?) WHERE true`;
     const sql = `INSERT INTO ${q(upsert.table)} (${upsert.columns.map(q).join(', ')}) ${source} ON CONFLICT (${upsert.key.map(q).join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
-    for (let start = 0; start < upsert.rows.length; start += MAX_ROWS_PER_STATEMENT) {
-      const rows = upsert.rows.slice(start, start + MAX_ROWS_PER_STATEMENT);
-      const json = pg ? JSON.stringify(rows.map((row) => Object.fromEntries(upsert.columns.map((c, i) => [c, row[i]])))) : JSON.stringify(rows);
-      yield { sql, params: [json] };
+    let rows: Value[][] = [];
+    const text = () => (pg ? JSON.stringify(rows.map((row) => Object.fromEntries(upsert.columns.map((c, i) => [c, row[i]])))) : JSON.stringify(rows));
+    for (const row of upsert.rows) {
+      rows.push(row);
+      if (rows.length === MAX_ROWS_PER_STATEMENT) {
+        yield { sql, params: [text()] };
+        rows = [];
+      }
     }
+    if (rows.length > 0) yield { sql, params: [text()] };
   }
 }
