@@ -110,7 +110,12 @@ interface EnterpriseCells {
   year: EnterpriseDayCell;
   clusterDay: EnterpriseDayCell;
   delta: EnterpriseDayCell;
+  /** The delta's key in a flush batch (run, maker, day), kept while run and day stay. */
+  deltaKey: string;
 }
+
+/** Committed flush cells kept for later batches at most (about two flushes' worth of makers). */
+const MAX_SPARE_CELLS = 50_000;
 
 const CHANNEL_INDEX = new Map<string, number>(SALES_CHANNELS.map((c, i) => [c, i]));
 const CATEGORY_INDEX = new Map<string, number>(PRODUCT_CATEGORIES.map((c, i) => [c, i]));
@@ -186,6 +191,7 @@ export class AggregationService {
   persistDeviceStates = false;
 
   private pending = emptyFlushBatch();
+  private readonly spareCells: EnterpriseDayCell[] = [];
   private readonly dirtyGateways = new Set<string>();
   private readonly dirtyEnterprises = new Set<string>();
   private readonly alarmListeners: AlarmListener[] = [];
@@ -604,12 +610,16 @@ export class AggregationService {
     return gw;
   }
 
-  /** The flush committed: its watermarks may now be acknowledged. */
+  /**
+   * The flush committed: its watermarks may now be acknowledged. Its batch is written and nobody
+   * reads it any more: its maker cells serve later batches.
+   */
   flushCommitted(flush: PendingFlush): void {
     for (const [gatewayId, seq] of flush.acks) {
       const gw = this.gateways.get(gatewayId);
       if (gw && seq > gw.ackedSeq) gw.ackedSeq = seq;
     }
+    this.recycle(flush.batch.enterpriseDays.values());
   }
 
   /** The flush failed: put its deltas back so the next one writes them. */
@@ -617,7 +627,7 @@ export class AggregationService {
     const { batch } = flush;
     for (const [k, v] of batch.sales) this.addTo(this.pending.sales, k, v, emptySales, addSales);
     for (const [k, v] of batch.production) this.addTo(this.pending.production, k, v, emptyProduction, addProduction);
-    for (const [k, v] of batch.enterpriseDays) this.addTo(this.pending.enterpriseDays, k, v, emptyEnterpriseDay, addEnterpriseDay);
+    for (const [k, v] of batch.enterpriseDays) this.addTo(this.pending.enterpriseDays, k, v, this.spareCell, addEnterpriseDay);
     for (const [k, v] of batch.counters) this.pending.counters.set(k, (this.pending.counters.get(k) ?? 0) + v);
     for (const g of batch.gateways) this.dirtyGateways.add(g.id);
     for (const e of batch.enterprises) this.dirtyEnterprises.add(e.id);
@@ -700,19 +710,44 @@ export class AggregationService {
   }
 
   private enterpriseCellsOf(ent: EnterpriseState, enterpriseId: string, run: string, day: string, year: number): EnterpriseCells {
-    let own = ent.cells;
-    if (!this.current(own, run, day)) {
-      own = ent.cells = {
-        epoch: this.cellEpoch,
-        run,
-        day,
-        pending: this.pending,
-        year: cellOf(ent.years, year, emptyEnterpriseDay),
-        clusterDay: cellOf(this.clusterDays, day, emptyEnterpriseDay),
-        delta: cellOf(this.pending.enterpriseDays, runKey(run, enterpriseDayKey(enterpriseId, day)), emptyEnterpriseDay),
-      };
+    const own = ent.cells;
+    if (own && own.epoch === this.cellEpoch && own.run === run && own.day === day) {
+      if (own.pending !== this.pending) {
+        // Only the flush batch is new (every flush interval): the same objects and key serve on.
+        own.pending = this.pending;
+        own.delta = cellOf(this.pending.enterpriseDays, own.deltaKey, this.spareCell);
+      }
+      return own;
     }
-    return own;
+    const deltaKey = runKey(run, enterpriseDayKey(enterpriseId, day));
+    return (ent.cells = {
+      epoch: this.cellEpoch,
+      run,
+      day,
+      pending: this.pending,
+      year: cellOf(ent.years, year, emptyEnterpriseDay),
+      clusterDay: cellOf(this.clusterDays, day, emptyEnterpriseDay),
+      delta: cellOf(this.pending.enterpriseDays, deltaKey, this.spareCell),
+      deltaKey,
+    });
+  }
+
+  /**
+   * A zeroed cell for a flush batch: one of a committed batch's if there is one. A batch's cells
+   * live from the first report of a flush interval until that flush commits, long enough to be
+   * promoted to the old generation; made anew every second for every maker, they were a large
+   * part of what fills it and brings the full collections.
+   */
+  private readonly spareCell = (): EnterpriseDayCell => this.spareCells.pop() ?? emptyEnterpriseDay();
+
+  private recycle(cells: Iterable<EnterpriseDayCell>): void {
+    for (const cell of cells) {
+      if (this.spareCells.length >= MAX_SPARE_CELLS) return;
+      cell.salesFen = cell.good = cell.defective = cell.energyWh = 0;
+      const o = cell.oee;
+      o.plannedMs = o.runMs = o.idealMs = o.good = o.defective = 0;
+      this.spareCells.push(cell);
+    }
   }
 
   /** The China calendar day (and its year) of a simulated moment; one day's answer is kept. */
