@@ -6,7 +6,7 @@ import { DEFAULT_CLUSTER_ID, gatewayKindFilter } from '@clusterpulse/contracts';
 import type { BenchOptions } from './bench-options';
 import { ChildProcesses } from './child-processes';
 import { startClusterInstances } from './cluster-pipeline';
-import { markerTimes, percentile, sentAt, watermarkLatencies } from './latency';
+import { latencySeries, markerTimes, percentile, sentAt, watermarkLatencies } from './latency';
 import { LoadFleet } from './load/load-fleet';
 import type { LoadShard, LoadStats } from './load/load-protocol';
 import { cpuSeconds, openFileLimits, rssBytes } from './proc-stats';
@@ -62,6 +62,10 @@ export interface PhaseResult {
   latencyP99Ms: number | null;
   latencySamples: number;
   latencyUncovered: number;
+  /** When the window opened (ISO time): the origin of latencySeries. */
+  windowStartedAt: string;
+  /** [ms since the window opened, the worst client's latency ms], every 100 ms: in --json only. */
+  latencySeries: Array<[number, number]>;
   /** Rows waiting for the database (server metrics), sampled every BACKLOG_SAMPLE_EVERY seconds in the window: the last and the largest. */
   persistenceBacklog: number | null;
   persistenceBacklogMax: number | null;
@@ -397,6 +401,8 @@ export class BenchRunner {
         latencyP99Ms: latency ? percentile(latency.latencies, 99) : null,
         latencySamples: latency?.latencies.length ?? 0,
         latencyUncovered: latency?.uncovered ?? 0,
+        latencySeries: latency?.series ?? [],
+        windowStartedAt: new Date(begin.t).toISOString(),
         persistenceBacklog: backlog?.value ?? null,
         persistenceBacklogMax: backlogs.length ? Math.max(...backlogs) : null,
         persistenceBacklogSource: backlog?.source ?? null,
@@ -431,19 +437,19 @@ export class BenchRunner {
     return { t, cpu, loadCpu, consumed, load };
   }
 
-  private latency(fleet: LoadFleet, target: Target, from: number, to: number): { latencies: number[]; uncovered: number } | null {
+  private latency(fleet: LoadFleet, target: Target, from: number, to: number): { latencies: number[]; uncovered: number; series: Array<[number, number]> } | null {
     const frames = target.frames();
     if (frames.length === 0) return null;
     const markers = markerTimes(from, to, 100);
     const sent = sentAt(fleet.countHistory(), markers);
-    const all = { latencies: [] as number[], uncovered: 0 };
-    for (const clientFrames of frames) {
-      const { latencies, uncovered } = watermarkLatencies(sent, clientFrames);
-      all.latencies.push(...latencies);
-      all.uncovered += uncovered;
-    }
-    return all;
+    const perClient = frames.map((clientFrames) => watermarkLatencies(sent, clientFrames));
+    return {
+      latencies: perClient.flatMap((c) => c.latencies),
+      uncovered: perClient.reduce((sum, c) => sum + c.uncovered, 0),
+      series: latencySeries(perClient, from),
+    };
   }
+
 }
 
 /**

@@ -1,4 +1,4 @@
-import { markerTimes, percentile, sentAt, watermarkLatencies } from './latency';
+import { latencySeries, markerTimes, percentile, sentAt, watermarkLatencies } from './latency';
 
 describe('watermark latency', () => {
   it('sums each worker’s latest count at or before a marker', () => {
@@ -33,7 +33,17 @@ describe('watermark latency', () => {
       { sent: 40, at: 300 },
       { sent: 41, at: 500 },
     ];
-    expect(watermarkLatencies(markers, frames)).toEqual({ latencies: [80, 30, 100], uncovered: 1 });
+    expect(watermarkLatencies(markers, frames)).toEqual({ latencies: [80, 30, 100], at: [100, 150, 300], uncovered: 1 });
+  });
+
+  it('lists the worst client per moment, in time order, from the window start', () => {
+    const a = { latencies: [80, 30], at: [100, 150] };
+    const b = { latencies: [20, 90, 5], at: [150, 100, 300] };
+    expect(latencySeries([a, b], 50)).toEqual([
+      [50, 90],
+      [100, 30],
+      [250, 5],
+    ]);
   });
 
   it.each([

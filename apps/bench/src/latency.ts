@@ -53,20 +53,37 @@ export function sentAt(workers: CountSample[][], markers: number[]): Array<{ sen
 
 /**
  * Latency (ms) of each marker (from sentAt, in time order) against one client's frames (in
- * arrival order); markers that no frame covers are left out and counted in `uncovered`.
+ * arrival order), with the moment t' each was measured from; markers that no frame covers are
+ * left out and counted in `uncovered`.
  */
-export function watermarkLatencies(markers: Array<{ sent: number; at: number }>, frames: FrameSample[]): { latencies: number[]; uncovered: number } {
+export function watermarkLatencies(markers: Array<{ sent: number; at: number }>, frames: FrameSample[]): { latencies: number[]; at: number[]; uncovered: number } {
   const latencies: number[] = [];
+  const at: number[] = [];
   let uncovered = 0;
   let start = 0;
   for (const { sent, at: t } of markers) {
     while (start < frames.length && frames[start].t < t) start++;
     let j = start;
     while (j < frames.length && frames[j].accepted < sent) j++;
-    if (j < frames.length) latencies.push(frames[j].t - t);
-    else uncovered++;
+    if (j < frames.length) {
+      latencies.push(frames[j].t - t);
+      at.push(t);
+    } else uncovered++;
   }
-  return { latencies, uncovered };
+  return { latencies, at, uncovered };
+}
+
+/**
+ * The latency over time: for each moment measured from, the largest latency of any client, as
+ * [ms since `from`, latency ms] in time order. Shows when the tail happens (set beside a server
+ * trace such as `--trace-gc`).
+ */
+export function latencySeries(perClient: Array<{ latencies: number[]; at: number[] }>, from: number): Array<[number, number]> {
+  const worst = new Map<number, number>();
+  for (const { latencies, at } of perClient) {
+    for (let i = 0; i < latencies.length; i++) worst.set(at[i], Math.max(worst.get(at[i]) ?? Number.NEGATIVE_INFINITY, latencies[i]));
+  }
+  return [...worst].sort((a, b) => a[0] - b[0]).map(([t, ms]) => [t - from, ms]);
 }
 
 /** Nearest-rank percentile (p in 0..100) of unsorted values; null for none. */
