@@ -203,6 +203,15 @@ describe('report lane: PUBACKs held back to share a write (MQTT_PUBACK_DELAY_MS)
     expect(chunks.map(pubackIds)).toEqual([[11, 12, 13]]);
   });
 
+  it('answers each report at once with MQTT_PUBACK_DELAY_MS=0', async () => {
+    const { address, write } = await rawGateway(0, 'held-0');
+    for (const seq of [1, 2, 3]) {
+      write(publishPacket(reportTopic(address), report(seq).payload, 10 + seq));
+      await waitFor(() => chunks.length, (n) => n === seq, 2_000);
+    }
+    expect(chunks.map(pubackIds)).toEqual([[11], [12], [13]]);
+  });
+
   it('sends held PUBACKs before a later packet that takes Aedes path answers its own', async () => {
     // The delay is longer than the wait below: only the later packet can release the held PUBACK.
     const { address, write } = await rawGateway(10_000, 'held-b');
