@@ -449,7 +449,6 @@ export class BenchRunner {
       series: latencySeries(perClient, from),
     };
   }
-
 }
 
 /**

@@ -669,14 +669,14 @@ export class AggregationService {
     return counts;
   }
 
-  /** Whether a cache entry (DayCells, EnterpriseCells) still points into the live maps and the pending batch. */
-  private current<T extends { epoch: number; run: string; day: string; pending: FlushBatch }>(entry: T | undefined, run: string, day: string): entry is T {
-    return entry !== undefined && entry.epoch === this.cellEpoch && entry.run === run && entry.day === day && entry.pending === this.pending;
+  /** Whether a cache entry (DayCells, EnterpriseCells) still points into the live maps, for this run and day. */
+  private sameDay<T extends { epoch: number; run: string; day: string }>(entry: T | undefined, run: string, day: string): entry is T {
+    return entry !== undefined && entry.epoch === this.cellEpoch && entry.run === run && entry.day === day;
   }
 
   private dayCellsOf(run: string, day: string): DayCells {
     let cells = this.dayCells.get(day);
-    if (!this.current(cells, run, day)) {
+    if (!this.sameDay(cells, run, day) || cells.pending !== this.pending) {
       // A new flush batch every flush interval: the live cells stay, the pending ones are new.
       if (this.dayCells.size > 64) this.dayCells.clear();
       cells = { epoch: this.cellEpoch, run, day, pending: this.pending, sales: [], production: [] };
@@ -711,7 +711,7 @@ export class AggregationService {
 
   private enterpriseCellsOf(ent: EnterpriseState, enterpriseId: string, run: string, day: string, year: number): EnterpriseCells {
     const own = ent.cells;
-    if (own && own.epoch === this.cellEpoch && own.run === run && own.day === day) {
+    if (this.sameDay(own, run, day)) {
       if (own.pending !== this.pending) {
         // Only the flush batch is new (every flush interval): the same objects and key serve on.
         own.pending = this.pending;

@@ -253,14 +253,18 @@ export interface ReportLaneHandle {
   sendOwn(topic: string, payload: Buffer): boolean;
 }
 
-/** Writes PUBACKs (MQTT 3.1.1 section 3.4: type 4, remaining length 2, the packet identifier) from `at`. */
+/** Writes one PUBACK (MQTT 3.1.1 section 3.4: type 4, remaining length 2, the packet identifier) at `at`; returns the offset after it. */
+function putPuback(into: Buffer, id: number, at: number): number {
+  into[at] = 0x40;
+  into[at + 1] = 0x02;
+  into[at + 2] = id >> 8;
+  into[at + 3] = id & 0xff;
+  return at + 4;
+}
+
+/** Writes the PUBACKs of `ids` one after the other from `at`; returns the offset after them. */
 function putPubacks(into: Buffer, ids: readonly number[], at: number): number {
-  for (const id of ids) {
-    into[at++] = 0x40;
-    into[at++] = 0x02;
-    into[at++] = id >> 8;
-    into[at++] = id & 0xff;
-  }
+  for (const id of ids) at = putPuback(into, id, at);
   return at;
 }
 
@@ -325,23 +329,17 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
           waiting = true;
           pubacks.hold(release);
         }
-        if (c._keepaliveInterval > 0) c._keepaliveTimer?.refresh();
-        deliver(packet.payload ?? Buffer.alloc(0));
-        return;
+      } else {
+        if (!corked) {
+          corked = true;
+          c.conn.cork();
+          process.nextTick(uncork);
+        }
+        // From Node's buffer pool: cheaper than a buffer made from an array, once per report.
+        const puback = Buffer.allocUnsafe(4);
+        putPuback(puback, id, 0);
+        c.conn.write(puback);
       }
-      // PUBACK (MQTT 3.1.1 section 3.4): type 4, remaining length 2, the packet identifier.
-      if (!corked) {
-        corked = true;
-        c.conn.cork();
-        process.nextTick(uncork);
-      }
-      // From Node's buffer pool: cheaper than a buffer made from an array, once per report.
-      const puback = Buffer.allocUnsafe(4);
-      puback[0] = 0x40;
-      puback[1] = 0x02;
-      puback[2] = id >> 8;
-      puback[3] = id & 0xff;
-      c.conn.write(puback);
       if (c._keepaliveInterval > 0) c._keepaliveTimer?.refresh();
       deliver(packet.payload ?? Buffer.alloc(0));
       return;

@@ -136,12 +136,12 @@ export class LedgerRepository implements OnApplicationShutdown {
     const writer = this.sqliteWriter();
     const transaction = writer?.begin();
     const statements: Array<{ sql: string; params: Value[] }> = [];
+    const add = (statement: { sql: string; params: Value[] }) => (transaction ? transaction.add(statement) : statements.push(statement));
     let made = 0;
     try {
       for (const table of upserts) {
         for (const statement of this.statements(table())) {
-          if (transaction) transaction.add(statement);
-          else statements.push(statement);
+          add(statement);
           made++;
           await this.timers.nextTurn();
         }
@@ -150,10 +150,7 @@ export class LedgerRepository implements OnApplicationShutdown {
         transaction?.abort();
         return 0;
       }
-      for (const statement of extra) {
-        if (transaction) transaction.add(statement);
-        else statements.push(statement);
-      }
+      extra.forEach(add);
     } catch (error) {
       transaction?.abort();
       throw error;

@@ -8,7 +8,14 @@ describe('SqliteWriter', () => {
   let dir: string;
   let file: string;
   let writer: SqliteWriter;
-  const values = () => new Database(file, { readonly: true }).prepare('SELECT v FROM t ORDER BY v').pluck().all();
+  const values = () => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.prepare('SELECT v FROM t ORDER BY v').pluck().all();
+    } finally {
+      db.close();
+    }
+  };
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cp-writer-'));
@@ -37,7 +44,9 @@ describe('SqliteWriter', () => {
   });
 
   it('writes none of a transaction whose last statement fails', async () => {
-    await writer.run([insert(5)]);
+    const first = writer.begin();
+    first.add(insert(5));
+    await first.commit();
     const transaction = writer.begin();
     transaction.add(insert(6));
     transaction.add(insert(5)); // UNIQUE

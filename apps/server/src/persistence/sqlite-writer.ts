@@ -90,19 +90,12 @@ export class SqliteWriter {
     return this.failure === null;
   }
 
-  /** Runs the statements in one transaction: all of them commit, or none. */
-  run(statements: WriteStatement[]): Promise<void> {
-    const transaction = this.begin();
-    for (const statement of statements) transaction.add(statement);
-    return transaction.commit();
-  }
-
   /**
    * A transaction whose statements are handed over one at a time, as they are made: the worker
    * keeps them and runs them all in one transaction at `commit`. A flush's statement texts then
    * live on the main thread only until they are posted, instead of until the last one is ready
    * (at ten thousand gateways they were megabytes a second that outlived two scavenges and filled
-   * the old generation). `abort` drops what was sent.
+   * the old generation). All of them commit, or none; `abort` drops what was sent.
    */
   begin(): { add(statement: WriteStatement): void; commit(): Promise<void>; abort(): void } {
     const id = this.nextId++;
