@@ -4,7 +4,8 @@ import type { Aedes } from 'aedes';
 import type { MqttClient } from 'mqtt';
 import type { RunningServer } from '../src/bootstrap';
 import { BrokerService } from '../src/broker/broker.service';
-import { MAX_HELD_PUBACKS } from '../src/broker/report-lane';
+import { MAX_HELD_PUBACKS, type PubackDelay } from '../src/broker/report-lane';
+import { IngestService } from '../src/ingest/ingest.service';
 import { CLUSTER, birth, closeClient, connect, connectGateway, freshDatabase, getJson, report, reportTopic, startServer, waitFor } from './harness';
 
 // The report lane (src/broker/report-lane.ts) must be invisible: the same figures, the same
@@ -163,9 +164,14 @@ describe('report lane: PUBACKs held back to share a write (MQTT_PUBACK_DELAY_MS)
   });
 
   /** A gateway on a raw socket, its birth acknowledged; returns what it has read so far. */
-  async function rawGateway(delayMs: number, enterprise: string): Promise<{ address: { cluster: string; enterprise: string; gateway: string }; write(packet: Buffer): void }> {
+  /** `holdAbove`: MQTT_PUBACK_HOLD_ABOVE; 0 (the tests' few reports could never reach a threshold) unless given. */
+  async function rawGateway(
+    delayMs: number,
+    enterprise: string,
+    holdAbove = 0,
+  ): Promise<{ address: { cluster: string; enterprise: string; gateway: string }; write(packet: Buffer): void }> {
     db = await freshDatabase('sqlite');
-    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: String(delayMs) });
+    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: String(delayMs), MQTT_PUBACK_HOLD_ABOVE: String(holdAbove) });
     const address = { cluster: CLUSTER, enterprise, gateway: 'gw1' };
     const s = (socket = net.connect(server.mqttPort, '127.0.0.1'));
     chunks = [];
@@ -210,6 +216,46 @@ describe('report lane: PUBACKs held back to share a write (MQTT_PUBACK_DELAY_MS)
       await waitFor(() => chunks.length, (n) => n === seq, 2_000);
     }
     expect(chunks.map(pubackIds)).toEqual([[11], [12], [13]]);
+  });
+
+  it('holds PUBACKs past a quiet period while the gateway keeps publishing, up to the delay', async () => {
+    const { address, write } = await rawGateway(3000, 'held-stream');
+    // Six reports 400 ms apart: a look at the held PUBACKs every second always finds a newer one.
+    for (let seq = 1; seq <= 6; seq++) {
+      write(publishPacket(reportTopic(address), report(seq).payload, 50 + seq));
+      await pause(400);
+    }
+    await waitFor(() => Buffer.concat(chunks).length, (n) => n >= 24, 5_000);
+    expect(chunks.map(pubackIds)).toEqual([[51, 52, 53, 54, 55, 56]]);
+  });
+
+  it('sends the PUBACK of a gateway that publishes nothing more after a quiet period, long before the delay', async () => {
+    const { address, write } = await rawGateway(10_000, 'held-quiet');
+    write(publishPacket(reportTopic(address), report(1).payload, 61));
+    await waitFor(() => Buffer.concat(chunks).length, (n) => n >= 4, 5_000);
+    expect(chunks.map(pubackIds)).toEqual([[61]]);
+  });
+
+  it('answers each report at once while the server takes fewer reports a second than MQTT_PUBACK_HOLD_ABOVE', async () => {
+    const { address, write } = await rawGateway(10_000, 'held-low', 1000);
+    for (const seq of [1, 2, 3]) {
+      write(publishPacket(reportTopic(address), report(seq).payload, 10 + seq));
+      // Well before a held PUBACK could leave (a quiet second at the least).
+      await waitFor(() => chunks.length, (n) => n === seq, 700);
+    }
+    expect(chunks.map(pubackIds)).toEqual([[11], [12], [13]]);
+  });
+
+  it('sends PUBACKs still held when holding stops before the next one, in one write', async () => {
+    const { address, write } = await rawGateway(10_000, 'held-stop');
+    write(publishPacket(reportTopic(address), report(1).payload, 41));
+    await pause(50);
+    expect(chunks).toHaveLength(0);
+    // As when the rate falls below half of MQTT_PUBACK_HOLD_ABOVE.
+    (server!.app.get(IngestService) as unknown as { pubacks: PubackDelay }).pubacks.holding = false;
+    write(publishPacket(reportTopic(address), report(2).payload, 42));
+    await waitFor(() => Buffer.concat(chunks).length, (n) => n >= 8, 2_000);
+    expect(chunks.map(pubackIds)).toEqual([[41, 42]]);
   });
 
   it('sends held PUBACKs before a later packet that takes Aedes path answers its own', async () => {
@@ -311,7 +357,7 @@ describe('report lane: acknowledgements written straight to the gateway', () => 
 
   it('carries held PUBACKs in the same write as the acknowledgement', async () => {
     db = await freshDatabase('sqlite');
-    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: '10000' });
+    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: '10000', MQTT_PUBACK_HOLD_ABOVE: '0' });
     const address = { cluster: CLUSTER, enterprise: 'ack-b', gateway: 'gw1' };
     const control = gatewayTopic(address, 'control');
     const s = (socket = net.connect(server.mqttPort, '127.0.0.1'));

@@ -68,6 +68,8 @@ export interface GatewayState {
   reAck: boolean;
   /** Run of its latest birth or applied report; '' when it never named one. */
   run: string;
+  /** Changed since the last flush cut: on the aggregator's list of gateways to write. */
+  dirty: boolean;
 }
 
 export interface EnterpriseState {
@@ -121,6 +123,58 @@ const CHANNEL_INDEX = new Map<string, number>(SALES_CHANNELS.map((c, i) => [c, i
 const CATEGORY_INDEX = new Map<string, number>(PRODUCT_CATEGORIES.map((c, i) => [c, i]));
 /** A device that reports no readings shares this (views only read it). */
 const NO_READINGS: Record<string, number> = Object.freeze({}) as Record<string, number>;
+
+/**
+ * The gateways changed since the last flush cut, each once, in the order they first changed: a
+ * flag on the gateway and a list kept from cut to cut. (A Set cleared at every cut regrew its
+ * table to every gateway each second; the tables lived until the next cut, long enough to be
+ * promoted to the old generation, which they then helped fill.)
+ */
+class DirtyGateways {
+  private readonly list: (GatewayState | undefined)[] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  mark(gw: GatewayState): void {
+    if (gw.dirty) return;
+    gw.dirty = true;
+    this.list[this.count++] = gw;
+  }
+
+  /** Every marked gateway, unmarked as it is taken; the list is empty once the loop is through. */
+  *drain(): Generator<GatewayState> {
+    const n = this.count;
+    this.count = 0;
+    for (let i = 0; i < n; i++) {
+      const gw = this.list[i]!;
+      this.list[i] = undefined;
+      gw.dirty = false;
+      yield gw;
+    }
+  }
+}
+
+/**
+ * A device's latest readings: `next`, written into the object `kept` of the previous report when
+ * both name the same readings (a device's usual case), so that a report leaves no object behind.
+ * Kept objects lived one report interval each, and were most of what ingest promoted to the old
+ * generation.
+ */
+function keepReadings(kept: Record<string, number> | undefined, next: Record<string, number>): Record<string, number> {
+  if (kept === undefined) return next;
+  let names = 0;
+  for (const name in next) {
+    if (!Object.hasOwn(kept, name)) return next;
+    names++;
+  }
+  for (const _ in kept) names--;
+  if (names !== 0) return next;
+  for (const name in next) kept[name] = next[name];
+  return kept;
+}
 
 function cellOf<K, V>(map: Map<K, V>, key: K, empty: () => V): V {
   let cell = map.get(key);
@@ -192,7 +246,7 @@ export class AggregationService {
 
   private pending = emptyFlushBatch();
   private readonly spareCells: EnterpriseDayCell[] = [];
-  private readonly dirtyGateways = new Set<string>();
+  private readonly dirtyGateways = new DirtyGateways();
   private readonly dirtyEnterprises = new Set<string>();
   private readonly alarmListeners: AlarmListener[] = [];
   /** See DayCells: bumped whenever the live maps a cache entry points into are emptied or replaced. */
@@ -247,6 +301,7 @@ export class AggregationService {
         held: new Map(),
         reAck: false,
         run: row.run,
+        dirty: false,
       });
       this.ensureEnterprise(row.enterpriseId);
       if (row.lastSeen > 0) this.asOf = Math.max(this.asOf ?? 0, row.lastSeen);
@@ -309,7 +364,7 @@ export class AggregationService {
     }
     ent.devices = devices;
     ent.groupCounts = undefined;
-    this.dirtyGateways.add(gw.id);
+    this.dirtyGateways.mark(gw);
     this.dirtyEnterprises.add(address.enterprise);
     this.version++;
   }
@@ -392,7 +447,7 @@ export class AggregationService {
     if (!gw || gw.enterpriseId !== address.enterprise) return 'unknown-gateway';
     if (report.seq <= gw.lastSeq) {
       gw.reAck = true;
-      this.dirtyGateways.add(gw.id);
+      this.dirtyGateways.mark(gw);
       this.count(COUNTER_DUPLICATE);
       return 'duplicate';
     }
@@ -423,7 +478,7 @@ export class AggregationService {
         // A straggler of a replaced run: consume its seq so the watermark moves on, count nothing.
         gw.lastSeq = report.seq;
         gw.lastSeen = Math.max(gw.lastSeen, report.ts);
-        this.dirtyGateways.add(gw.id);
+        this.dirtyGateways.mark(gw);
         this.count(COUNTER_STALE_RUN);
         return;
       }
@@ -461,7 +516,7 @@ export class AggregationService {
       const previous = device?.state;
       if (device) device.state = reading.state;
       else ent.devices.set(reading.id, (device = { id: reading.id, kind: reading.kind, state: reading.state }));
-      device.readings = reading.readings ?? NO_READINGS;
+      device.readings = reading.readings === undefined ? NO_READINGS : keepReadings(device.readings, reading.readings);
       // The latest interval only: the object is reused, nobody keeps it (views compute from it).
       if (device.oee) {
         const o = device.oee;
@@ -493,7 +548,7 @@ export class AggregationService {
 
     gw.lastSeq = report.seq;
     gw.lastSeen = Math.max(gw.lastSeen, report.ts);
-    this.dirtyGateways.add(gw.id);
+    this.dirtyGateways.mark(gw);
     this.count(COUNTER_ACCEPTED);
     const start = report.ts - report.intervalMs;
     if (this.asOf === null || report.ts > this.asOf) this.asOf = report.ts;
@@ -509,9 +564,10 @@ export class AggregationService {
     this.pending = emptyFlushBatch();
     const acks = new Map<string, number>();
     const writes = this.writeFilter ?? (() => true);
-    for (const id of this.dirtyGateways) {
-      const gw = this.gateways.get(id);
-      if (!gw || !writes(gw.enterpriseId)) continue;
+    for (const gw of this.dirtyGateways.drain()) {
+      // A gateway replaced since it was marked (a restore) is the restored rows' own state.
+      const id = gw.id;
+      if (this.gateways.get(id) !== gw || !writes(gw.enterpriseId)) continue;
       batch.gateways.push({ id, enterpriseId: gw.enterpriseId, lastSeq: gw.lastSeq, online: gw.online, lastSeen: gw.lastSeen, run: gw.run });
       if (gw.lastSeq > gw.ackedSeq || (gw.reAck && gw.lastSeq > 0)) {
         gw.reAck = false;
@@ -523,7 +579,6 @@ export class AggregationService {
       // Only what describes a device is stored; its latest readings are live-only.
       if (ent?.described && writes(id)) batch.enterprises.push({ ...ent.info, online: ent.online, devices: [...ent.devices.values()].map(({ id: deviceId, kind, line, state }) => ({ id: deviceId, kind, line, state })) });
     }
-    this.dirtyGateways.clear();
     this.dirtyEnterprises.clear();
     return { batch, acks };
   }
@@ -603,7 +658,7 @@ export class AggregationService {
   private viewGateway(id: string, enterpriseId: string): GatewayState {
     let gw = this.gateways.get(id);
     if (!gw) {
-      gw = { id, enterpriseId, lastSeq: 0, ackedSeq: 0, online: false, lastSeen: 0, secretHash: null, held: new Map(), reAck: false, run: '' };
+      gw = { id, enterpriseId, lastSeq: 0, ackedSeq: 0, online: false, lastSeen: 0, secretHash: null, held: new Map(), reAck: false, run: '', dirty: false };
       this.gateways.set(id, gw);
       this.ensureEnterprise(enterpriseId);
     }
@@ -629,7 +684,10 @@ export class AggregationService {
     for (const [k, v] of batch.production) this.addTo(this.pending.production, k, v, emptyProduction, addProduction);
     for (const [k, v] of batch.enterpriseDays) this.addTo(this.pending.enterpriseDays, k, v, this.spareCell, addEnterpriseDay);
     for (const [k, v] of batch.counters) this.pending.counters.set(k, (this.pending.counters.get(k) ?? 0) + v);
-    for (const g of batch.gateways) this.dirtyGateways.add(g.id);
+    for (const g of batch.gateways) {
+      const gw = this.gateways.get(g.id);
+      if (gw) this.dirtyGateways.mark(gw);
+    }
     for (const e of batch.enterprises) this.dirtyEnterprises.add(e.id);
     this.pending.runs.unshift(...batch.runs);
   }
@@ -765,7 +823,7 @@ export class AggregationService {
 
   private setOnline(gw: GatewayState, online: boolean, ts: number | null, why: string): void {
     if (ts !== null) gw.lastSeen = Math.max(gw.lastSeen, ts);
-    this.dirtyGateways.add(gw.id);
+    this.dirtyGateways.mark(gw);
     const ent = this.ensureEnterprise(gw.enterpriseId);
     if (gw.online === online && ent.online === online) return;
     gw.online = online;
@@ -830,9 +888,9 @@ export class AggregationService {
     const id = gatewayClientId(address);
     let gw = this.gateways.get(id);
     if (!gw) {
-      gw = { id, enterpriseId: address.enterprise, lastSeq: 0, ackedSeq: 0, online: false, lastSeen: 0, secretHash: null, held: new Map(), reAck: false, run: '' };
+      gw = { id, enterpriseId: address.enterprise, lastSeq: 0, ackedSeq: 0, online: false, lastSeen: 0, secretHash: null, held: new Map(), reAck: false, run: '', dirty: false };
       this.gateways.set(id, gw);
-      this.dirtyGateways.add(id);
+      this.dirtyGateways.mark(gw);
     }
     this.ensureEnterprise(address.enterprise);
     return gw;

@@ -46,4 +46,35 @@ describe('AggregationService flush batches', () => {
     const fourth = agg.takeFlush();
     expect([...fourth.batch.enterpriseDays.values()].map((c) => [c.salesFen, c.good, c.defective, c.energyWh, c.oee.plannedMs])).toEqual([[9, 7, 1, 20, 60_000]]);
   });
+
+  it("holds each gateway changed since the previous cut once, with its latest watermark, and puts a failed flush's back", () => {
+    const agg = new AggregationService('c1');
+    for (let m = 0; m < 3; m++) agg.provisionGateway(address(m), null);
+    agg.takeFlush();
+    const rows = (flush: ReturnType<AggregationService['takeFlush']>) => flush.batch.gateways.map((g) => [g.enterpriseId, g.lastSeq]);
+
+    agg.applyReport(address(1), report(1, 1));
+    agg.applyReport(address(0), report(1, 1));
+    agg.applyReport(address(1), report(2, 1));
+    const first = agg.takeFlush();
+    expect(rows(first)).toEqual([
+      ['m1', 2],
+      ['m0', 1],
+    ]);
+    // Each watermark is acknowledged once that batch commits.
+    expect([...first.acks.values()]).toEqual([2, 1]);
+    agg.flushCommitted(first);
+    expect(agg.takeFlush().batch.gateways).toEqual([]);
+
+    // Changed again after a cut: in the next batch again.
+    agg.applyReport(address(0), report(2, 1));
+    const second = agg.takeFlush();
+    expect(rows(second)).toEqual([['m0', 2]]);
+    agg.applyReport(address(2), report(1, 1));
+    agg.flushFailed(second);
+    expect(rows(agg.takeFlush())).toEqual([
+      ['m2', 1],
+      ['m0', 2],
+    ]);
+  });
 });

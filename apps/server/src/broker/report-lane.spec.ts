@@ -36,38 +36,99 @@ describe('filterMayMatch: could a subscription receive some report?', () => {
 });
 
 describe('PubackDelay', () => {
-  it('releases each connection once its delay is up, in the order they started waiting', () => {
+  it('looks at each connection a quiet period after it started waiting, in that order', () => {
     const delay = new PubackDelay(1000);
     const released: string[] = [];
-    delay.hold(() => released.push('a'), 0);
-    delay.hold(() => released.push('b'), 300);
-    delay.hold(() => released.push('c'), 900);
+    const release = (name: string) => () => (released.push(name), false);
+    delay.hold(release('a'), 0);
+    delay.hold(release('b'), 300);
+    delay.hold(release('c'), 900);
     expect(delay.sweep(999)).toBe(0);
     expect(delay.sweep(1300)).toBe(2);
     expect(released).toEqual(['a', 'b']);
     expect(delay.waiting).toBe(1);
-    delay.hold(() => released.push('d'), 1400);
+    delay.hold(release('d'), 1400);
     expect(delay.sweep(2400)).toBe(2);
     expect(released).toEqual(['a', 'b', 'c', 'd']);
     expect(delay.waiting).toBe(0);
   });
 
-  it('keeps every waiting connection across compactions of its queue', () => {
+  it('keeps every waiting connection, in order, as its ring wraps around and grows', () => {
     const delay = new PubackDelay(10);
-    const released: number[] = [];
-    let now = 0;
-    for (let i = 0; i < 20_000; i++) {
-      delay.hold(() => released.push(i), now);
-      now += 1;
-      if (i % 7 === 0) delay.sweep(now);
-    }
-    delay.sweep(now + 10);
-    expect(released).toEqual(Array.from({ length: 20_000 }, (_, i) => i));
+    const looked: number[] = [];
+    let next = 0;
+    const holdMore = (n: number, now: number) => {
+      for (let i = 0; i < n; i++) {
+        const id = next++;
+        delay.hold(() => (looked.push(id), false), now);
+      }
+    };
+    // Some taken from the head first, so that the ring wraps and then grows with its head inside.
+    holdMore(700, 0);
+    expect(delay.sweep(10)).toBe(700);
+    holdMore(5_000, 20);
+    expect(delay.waiting).toBe(5_000);
+    holdMore(3_000, 25);
+    expect(delay.sweep(30)).toBe(5_000);
+    holdMore(1_000, 40);
+    expect(delay.sweep(50)).toBe(4_000);
+    expect(looked).toEqual(Array.from({ length: 9_700 }, (_, i) => i));
   });
 
-  it('sweeps a quarter of the delay apart, between 10 and 250 ms', () => {
+  it('looks again a quiet period later at a connection that asks, behind the others', () => {
+    const delay = new PubackDelay(4000);
+    expect(delay.quietMs).toBe(1000);
+    const looked: string[] = [];
+    let again = 2;
+    delay.hold((now) => (looked.push(`a@${now}`), again-- > 0), 0);
+    delay.hold((now) => (looked.push(`b@${now}`), false), 500);
+    expect(delay.sweep(1000)).toBe(1);
+    expect(delay.sweep(1500)).toBe(1);
+    expect(delay.sweep(1900)).toBe(0);
+    expect(delay.sweep(2000)).toBe(1);
+    expect(delay.sweep(3000)).toBe(1);
+    expect(delay.waiting).toBe(0);
+    expect(looked).toEqual(['a@1000', 'b@1500', 'a@2000', 'a@3000']);
+  });
+
+  it('lets PUBACKs wait on only while their connection keeps publishing, and never beyond the delay', () => {
+    const delay = new PubackDelay(4000);
+    expect(delay.mayHoldOn(0, 1000, true)).toBe(true);
+    expect(delay.mayHoldOn(0, 3000, true)).toBe(true); // the next look, at 4000, is within the delay
+    expect(delay.mayHoldOn(0, 3100, true)).toBe(false);
+    expect(delay.mayHoldOn(0, 1000, false)).toBe(false); // a quiet client gets them now
+    // With a delay of a second or less the quiet period is the delay: no second look.
+    const short = new PubackDelay(600);
+    expect(short.quietMs).toBe(600);
+    expect(short.mayHoldOn(0, 600, true)).toBe(false);
+  });
+
+  it('holds at any rate with holdAbove 0', () => {
+    expect(new PubackDelay(1000).holding).toBe(true);
+    expect(new PubackDelay(1000, 0).holding).toBe(true);
+  });
+
+  it('holds from a second of holdAbove reports on, until a second falls below half of it', () => {
+    const delay = new PubackDelay(1000, 100);
+    const second = (reports: number, end: number) => {
+      for (let i = 0; i < reports; i++) delay.took();
+      delay.sweep(end);
+      return delay.holding;
+    };
+    expect(delay.holding).toBe(false);
+    delay.sweep(0); // the first sweep starts the first second
+    expect(second(99, 1000)).toBe(false);
+    expect(second(120, 1500)).toBe(false); // half a second: not measured yet
+    expect(second(0, 2000)).toBe(true); // 120 reports over 1 s
+    expect(second(60, 3000)).toBe(true); // above half: stays on
+    expect(second(49, 4000)).toBe(false);
+    expect(second(60, 5000)).toBe(false); // below holdAbove: stays off
+    expect(second(200, 6000)).toBe(true);
+  });
+
+  it('sweeps a quarter of the quiet period apart, between 10 and 250 ms', () => {
     expect(new PubackDelay(1000).sweepMs).toBe(250);
-    expect(new PubackDelay(2000).sweepMs).toBe(250);
+    expect(new PubackDelay(4000).sweepMs).toBe(250);
     expect(new PubackDelay(100).sweepMs).toBe(25);
     expect(new PubackDelay(20).sweepMs).toBe(10);
   });

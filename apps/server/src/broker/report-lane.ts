@@ -137,8 +137,17 @@ export class SubscriptionWatch {
  */
 export const MAX_HELD_PUBACKS = 8;
 
+/** A connection that publishes nothing for this long gets its held PUBACKs (or sooner with a shorter delay). */
+export const PUBACK_QUIET_MS = 1000;
+
 /**
- * PUBACKs held back for up to `delayMs`, so that one write carries several.
+ * Looks at a connection's held PUBACKs when a sweep finds them due: true to be looked at again a
+ * quiet period later, having written nothing; false when done with them (written, or none left).
+ */
+export type PubackCheck = (now: number) => boolean;
+
+/**
+ * PUBACKs held back, so that one write carries several.
  *
  * On loopback and on a LAN alike, the system call that writes a 4-byte PUBACK is the single
  * largest cost of a report (a fifth of the server's main thread at ten thousand gateways: the
@@ -149,52 +158,120 @@ export const MAX_HELD_PUBACKS = 8;
  * ingest discards by its `seq`. What the delay costs a gateway is the memory of the messages it
  * keeps in flight a little longer.
  *
- * Connections are queued in the order they first hold a PUBACK, so each sweep takes only the due
- * ones from the head.
+ * How long: while the connection keeps publishing, up to `delayMs` from its first held PUBACK (by
+ * default long enough for the server's next acknowledgement to the gateway, which carries them in
+ * its own write); once it has published nothing for `quietMs` (a second, or the delay if that is
+ * shorter), they leave at the next sweep. A client that waits for each PUBACK before it sends on
+ * (an in-flight window of one, as `mosquitto_pub -q 1` or a script waiting on every publish) thus
+ * waits about a second, never the whole delay.
+ *
+ * Only under load, though: below `holdAbove` reports a second (measured over each second of
+ * sweeps) every PUBACK leaves at once, so a client that sends now and then never waits at all,
+ * and at such rates the writes cost nothing worth saving. Holding starts once a second's rate
+ * reaches `holdAbove` and stops once one falls below half of it.
+ *
+ * Connections are queued in the order they are due to be looked at, so each sweep takes only the
+ * due ones from the head.
  */
 export class PubackDelay {
-  private due: number[] = [];
-  private releases: Array<(() => void) | undefined> = [];
+  readonly quietMs: number;
+  // A ring of (due time, check), grown by doubling and otherwise kept: arrays made anew as
+  // connections queued lived a second each, long enough to be promoted to the old generation.
+  private due = new Float64Array(1024);
+  private checks: Array<PubackCheck | undefined> = new Array<PubackCheck | undefined>(1024).fill(undefined);
   private head = 0;
+  private count = 0;
+  // Reports the lane took since `rateSince` (a sweep's clock), for the rate that switches holding.
+  private taken = 0;
+  private rateSince: number | null = null;
+  /** Whether the lane holds PUBACKs back now; always with `holdAbove` 0. */
+  holding: boolean;
 
-  constructor(readonly delayMs: number) {}
+  /** `holdAbove`: the reports a second from which PUBACKs are held back (0: at any rate). */
+  constructor(
+    readonly delayMs: number,
+    readonly holdAbove = 0,
+  ) {
+    this.quietMs = Math.min(PUBACK_QUIET_MS, delayMs);
+    this.holding = holdAbove === 0;
+  }
 
-  /** How often `sweep` should run: a quarter of the delay, between 10 and 250 ms. */
+  /** Counts one report the lane took, held back or not. */
+  took(): void {
+    this.taken++;
+  }
+
+  /** How often `sweep` should run: a quarter of the quiet period, between 10 and 250 ms. */
   get sweepMs(): number {
-    return Math.min(250, Math.max(10, Math.floor(this.delayMs / 4)));
+    return Math.min(250, Math.max(10, Math.floor(this.quietMs / 4)));
   }
 
-  /** `release` runs at the first sweep at least `delayMs` from now. */
-  hold(release: () => void, now = performance.now()): void {
-    this.due.push(now + this.delayMs);
-    this.releases.push(release);
+  /** `check` runs at the first sweep at least `quietMs` from now, and again as it asks. */
+  hold(check: PubackCheck, now = performance.now()): void {
+    if (this.count === this.due.length) this.grow();
+    const at = (this.head + this.count) % this.due.length;
+    this.due[at] = now + this.quietMs;
+    this.checks[at] = check;
+    this.count++;
   }
 
-  /** Runs every release that is due; returns how many ran. */
+  /**
+   * Whether PUBACKs first held at `heldSince` may wait another quiet period: only when the
+   * connection published since it was last looked at, and only within `delayMs`.
+   */
+  mayHoldOn(heldSince: number, now: number, publishedSince: boolean): boolean {
+    return publishedSince && now - heldSince + this.quietMs <= this.delayMs;
+  }
+
+  /** Runs every check that is due, and switches holding by the last second's rate; returns how many ran. */
   sweep(now = performance.now()): number {
+    this.measure(now);
     let ran = 0;
-    while (this.head < this.due.length && this.due[this.head] <= now) {
-      const release = this.releases[this.head];
-      this.releases[this.head] = undefined;
-      this.head++;
+    while (this.count > 0 && this.due[this.head] <= now) {
+      const check = this.checks[this.head];
+      this.checks[this.head] = undefined;
+      this.head = (this.head + 1) % this.due.length;
+      this.count--;
       ran++;
-      release?.();
-    }
-    if (this.head === this.due.length) {
-      this.due = [];
-      this.releases = [];
-      this.head = 0;
-    } else if (this.head >= 4096 && this.head * 2 >= this.due.length) {
-      this.due = this.due.slice(this.head);
-      this.releases = this.releases.slice(this.head);
-      this.head = 0;
+      // Queued again behind the others: each due a quiet period from now, so the ring stays in order.
+      if (check?.(now) === true) this.hold(check, now);
     }
     return ran;
   }
 
   /** Connections waiting for a sweep. */
   get waiting(): number {
-    return this.due.length - this.head;
+    return this.count;
+  }
+
+  private measure(now: number): void {
+    if (this.holdAbove === 0) return;
+    if (this.rateSince === null) {
+      this.rateSince = now;
+      this.taken = 0;
+      return;
+    }
+    const span = now - this.rateSince;
+    if (span < 1000) return;
+    const rate = (this.taken * 1000) / span;
+    this.rateSince = now;
+    this.taken = 0;
+    if (rate >= this.holdAbove) this.holding = true;
+    else if (rate < this.holdAbove / 2) this.holding = false;
+  }
+
+  private grow(): void {
+    const size = this.due.length;
+    const due = new Float64Array(size * 2);
+    const checks = new Array<PubackCheck | undefined>(size * 2).fill(undefined);
+    for (let i = 0; i < this.count; i++) {
+      const from = (this.head + i) % size;
+      due[i] = this.due[from];
+      checks[i] = this.checks[from];
+    }
+    this.due = due;
+    this.checks = checks;
+    this.head = 0;
   }
 }
 
@@ -238,7 +315,7 @@ export interface ReportLaneOptions {
   open(): boolean;
   /** Ingest of one report; it must not throw. */
   deliver(payload: Buffer): void;
-  /** Where PUBACKs wait to share a write; without it each read's PUBACKs leave at once. */
+  /** Where PUBACKs wait to share a write (while it is `holding`); without it each read's PUBACKs leave at once. */
   pubacks?: PubackDelay;
 }
 
@@ -262,9 +339,9 @@ function putPuback(into: Buffer, id: number, at: number): number {
   return at + 4;
 }
 
-/** Writes the PUBACKs of `ids` one after the other from `at`; returns the offset after them. */
-function putPubacks(into: Buffer, ids: readonly number[], at: number): number {
-  for (const id of ids) at = putPuback(into, id, at);
+/** Writes the PUBACKs of the first `count` of `ids` one after the other from `at`; returns the offset after them. */
+function putPubacks(into: Buffer, ids: readonly number[], count: number, at: number): number {
+  for (let i = 0; i < count; i++) at = putPuback(into, ids[i], at);
   return at;
 }
 
@@ -279,22 +356,33 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
   const { topic, open, deliver, pubacks } = options;
   // Packets handed to Aedes and not finished: it calls the client's `_nextBatch` for each.
   let onAedesPath = 0;
-  // PUBACKs held back (their packet identifiers), and whether a sweep will release them.
-  let held: number[] = [];
+  // PUBACKs held back (the first `heldCount` packet identifiers; the array is the connection's
+  // for its life), and whether a sweep will release them.
+  const held: number[] = new Array<number>(MAX_HELD_PUBACKS).fill(0);
+  let heldCount = 0;
   let waiting = false;
+  // When the first of the held PUBACKs was held, and whether the client published since the
+  // sweep last looked at them.
+  let heldSince = 0;
+  let publishedSince = false;
   const writeHeld = () => {
-    if (held.length === 0) return;
-    const ids = held;
-    held = [];
+    if (heldCount === 0) return;
+    const count = heldCount;
+    heldCount = 0;
     // A closed connection's client resends these reports on its next one (duplicates to ingest).
     if (c.closed || !c.connected) return;
-    const packets = Buffer.allocUnsafe(4 * ids.length);
-    putPubacks(packets, ids, 0);
+    const packets = Buffer.allocUnsafe(4 * count);
+    putPubacks(packets, held, count, 0);
     c.conn.write(packets);
   };
-  const release = () => {
+  const check: PubackCheck = (now) => {
+    if (heldCount > 0 && pubacks!.mayHoldOn(heldSince, now, publishedSince)) {
+      publishedSince = false;
+      return true;
+    }
     waiting = false;
     writeHeld();
+    return false;
   };
   // The PUBACKs of every report parsed from one read leave in one write: the socket is corked at
   // the first and uncorked once the parser is through the chunk (the next tick).
@@ -322,19 +410,24 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
       open()
     ) {
       const id = packet.messageId ?? 0;
-      if (pubacks) {
-        held.push(id);
-        if (held.length >= MAX_HELD_PUBACKS) writeHeld();
+      pubacks?.took();
+      if (pubacks?.holding) {
+        if (heldCount === 0) heldSince = performance.now();
+        held[heldCount++] = id;
+        if (heldCount >= MAX_HELD_PUBACKS) writeHeld();
         else if (!waiting) {
           waiting = true;
-          pubacks.hold(release);
-        }
+          publishedSince = false;
+          pubacks.hold(check);
+        } else publishedSince = true;
       } else {
         if (!corked) {
           corked = true;
           c.conn.cork();
           process.nextTick(uncork);
         }
+        // Some may still wait from before holding stopped: they go first, in the same write.
+        writeHeld();
         // From Node's buffer pool: cheaper than a buffer made from an array, once per report.
         const puback = Buffer.allocUnsafe(4);
         putPuback(puback, id, 0);
@@ -363,9 +456,9 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
       const remaining = 2 + topicLength + payload.length;
       if (topicLength > 0xffff || remaining > 0x1fffff) return false;
       const lengthBytes = remaining < 0x80 ? 1 : remaining < 0x4000 ? 2 : 3;
-      const packets = Buffer.allocUnsafe(4 * held.length + 1 + lengthBytes + remaining);
-      let at = putPubacks(packets, held, 0);
-      held = [];
+      const packets = Buffer.allocUnsafe(4 * heldCount + 1 + lengthBytes + remaining);
+      let at = putPubacks(packets, held, heldCount, 0);
+      heldCount = 0;
       // PUBLISH (section 3.3): type 3, QoS 0, neither DUP nor RETAIN; no packet identifier at QoS 0.
       packets[at++] = 0x30;
       for (let rest = remaining; ; ) {

@@ -25,6 +25,8 @@ export const CONFIG_DEFAULTS = {
   MQTT_REPORT_LANE: 'true',
   /** How long the report lane may hold a PUBACK back so that one write carries several (0: at once). */
   MQTT_PUBACK_DELAY_MS: '1000',
+  /** Reports a second from which PUBACKs are held back at all (0: at any rate); below it they leave at once. */
+  MQTT_PUBACK_HOLD_ABOVE: '1000',
   DASHBOARD_DIR: DEFAULT_DASHBOARD_DIR,
   /** Empty: trainer commands are refused (403) until an operator sets a token. */
   TRAINER_TOKEN: '',
@@ -69,6 +71,7 @@ export const configSchema = z.object({
   MQTT_ALLOW_ANONYMOUS: bool.default(false),
   MQTT_REPORT_LANE: bool.default(true),
   MQTT_PUBACK_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(Number(CONFIG_DEFAULTS.MQTT_PUBACK_DELAY_MS)),
+  MQTT_PUBACK_HOLD_ABOVE: z.coerce.number().int().min(0).max(10_000_000).default(Number(CONFIG_DEFAULTS.MQTT_PUBACK_HOLD_ABOVE)),
   DASHBOARD_DIR: z.string().min(1).default(CONFIG_DEFAULTS.DASHBOARD_DIR),
   TRAINER_TOKEN: z
     .string()

@@ -75,7 +75,7 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
         this.reportSubscriptions = new SubscriptionWatch(shape);
         this.reportSubscriptions.attach(aedes, this.broker.persistence);
         if (this.config.MQTT_PUBACK_DELAY_MS > 0) {
-          const pubacks = (this.pubacks = new PubackDelay(this.config.MQTT_PUBACK_DELAY_MS));
+          const pubacks = (this.pubacks = new PubackDelay(this.config.MQTT_PUBACK_DELAY_MS, this.config.MQTT_PUBACK_HOLD_ABOVE));
           this.cancelPubackSweep = this.timers.every('puback-sweep', pubacks.sweepMs, () => pubacks.sweep(), { unref: true });
         }
       }
