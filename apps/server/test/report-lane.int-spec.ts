@@ -45,6 +45,27 @@ function connectPacket(clientId: string): Buffer {
   const body = Buffer.concat([utf8('MQTT'), Buffer.from([4, 0x02, 0, 60]), utf8(clientId)]);
   return Buffer.concat([Buffer.from([0x10, ...remainingLength(body.length)]), body]);
 }
+/** MQTT packets in a byte stream: type (the high nibble) and body. */
+function packetsOf(bytes: Buffer): Array<{ type: number; body: Buffer }> {
+  const packets: Array<{ type: number; body: Buffer }> = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const type = bytes[at] >> 4;
+    let length = 0;
+    let multiplier = 1;
+    let i = at + 1;
+    for (;;) {
+      const byte = bytes[i++];
+      length += (byte & 0x7f) * multiplier;
+      multiplier *= 128;
+      if ((byte & 0x80) === 0) break;
+    }
+    packets.push({ type, body: bytes.subarray(i, i + length) });
+    at = i + length;
+  }
+  return packets;
+}
+
 function publishPacket(topic: string, payload: string, messageId: number): Buffer {
   const body = Buffer.concat([utf8(topic), Buffer.from([messageId >> 8, messageId & 0xff]), Buffer.from(payload, 'utf8')]);
   return Buffer.concat([Buffer.from([0x32, ...remainingLength(body.length)]), body]);
@@ -303,27 +324,6 @@ describe('report lane: acknowledgements written straight to the gateway', () => 
     return counter;
   }
 
-  /** MQTT packets in a byte stream: type (the high nibble) and body. */
-  function packetsOf(bytes: Buffer): Array<{ type: number; body: Buffer }> {
-    const packets: Array<{ type: number; body: Buffer }> = [];
-    let at = 0;
-    while (at < bytes.length) {
-      const type = bytes[at] >> 4;
-      let length = 0;
-      let multiplier = 1;
-      let i = at + 1;
-      for (;;) {
-        const byte = bytes[i++];
-        length += (byte & 0x7f) * multiplier;
-        multiplier *= 128;
-        if ((byte & 0x80) === 0) break;
-      }
-      packets.push({ type, body: bytes.subarray(i, i + length) });
-      at = i + length;
-    }
-    return packets;
-  }
-
   it('sends a gateway that alone subscribes to its control topic its acknowledgements directly, and through Aedes once another client subscribes', async () => {
     db = await freshDatabase('sqlite');
     server = await startServer(db.url);
@@ -383,5 +383,58 @@ describe('report lane: acknowledgements written straight to the gateway', () => 
     const topicLength = packets[1].body.readUInt16BE(0);
     expect(packets[1].body.subarray(2, 2 + topicLength).toString()).toBe(control);
     expect(JSON.parse(packets[1].body.subarray(2 + topicLength).toString())).toEqual({ v: 1, cmd: 'ack', seq: 1 });
+  });
+});
+
+describe('report lane: the packet object a report leaves behind', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let server: RunningServer | undefined;
+  let socket: net.Socket | undefined;
+
+  afterEach(async () => {
+    socket?.destroy();
+    await server?.close();
+    await db?.drop();
+  });
+
+  it("becomes the parser's next, emptied, and serves every kind of packet after it", async () => {
+    db = await freshDatabase('sqlite');
+    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: '0' });
+    const address = { cluster: CLUSTER, enterprise: 'reuse', gateway: 'gw1' };
+    const s = (socket = net.connect(server.mqttPort, '127.0.0.1'));
+    let bytes = Buffer.alloc(0);
+    s.on('data', (chunk: Buffer) => (bytes = Buffer.concat([bytes, chunk])));
+    const received = async (count: number) => (await waitFor(() => packetsOf(bytes), (p) => p.length >= count, 5_000)).slice(0, count);
+    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+    s.write(connectPacket(gatewayClientId(address)));
+    s.write(publishPacket(gatewayTopic(address, 'birth'), birth(0), 1));
+    await received(2); // CONNACK, PUBACK
+    const aedes = server.app.get(BrokerService).aedes as unknown as { clients: Record<string, { _parser: { packet: Record<string, unknown> } }> };
+    const parser = aedes.clients[gatewayClientId(address)]._parser;
+
+    s.write(publishPacket(reportTopic(address), report(1).payload, 2));
+    await received(3);
+    const kept = parser.packet;
+    expect(kept).toMatchObject({ cmd: null, retain: false, qos: 0, dup: false, length: -1, topic: null, payload: null });
+    s.write(publishPacket(reportTopic(address), report(2).payload, 3));
+    await received(4);
+    expect(parser.packet).toBe(kept);
+
+    // Through Aedes' path on the same object: SUBSCRIBE (id 4), PINGREQ, a QoS 1 birth (id 5), then a report (id 6).
+    const control = gatewayTopic(address, 'control');
+    const subscribe = Buffer.concat([Buffer.from([0, 4]), utf8(control), Buffer.from([0])]);
+    s.write(Buffer.concat([Buffer.from([0x82, ...remainingLength(subscribe.length)]), subscribe]));
+    s.write(Buffer.from([0xc0, 0x00]));
+    s.write(publishPacket(gatewayTopic(address, 'birth'), birth(2), 5));
+    s.write(publishPacket(reportTopic(address), report(3).payload, 6));
+    const answers = (await received(8)).slice(4);
+    expect(answers.map((p) => [p.type, p.body.length >= 2 ? p.body.readUInt16BE(0) : null])).toEqual([
+      [9, 4], // SUBACK
+      [13, null], // PINGRESP
+      [4, 5], // PUBACK of the birth
+      [4, 6], // PUBACK of the report
+    ]);
+    const stats = await getJson<IngestStats>(server, ApiRoutes.ingestStats);
+    expect(stats).toMatchObject({ accepted: 3, rejected: 0, duplicates: 0, gaps: 0 });
   });
 });

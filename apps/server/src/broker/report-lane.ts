@@ -290,6 +290,9 @@ interface ClientInternals {
   closed: boolean;
   conn: { write(chunk: Buffer): boolean; writableLength: number; cork(): void; uncork(): void };
   _parser: {
+    /** The packet being parsed, made by `_newPacket` after the previous one was emitted. */
+    packet: LanePacket;
+    _newPacket(this: ClientInternals['_parser']): boolean;
     listeners(event: 'packet'): ((this: unknown, packet: LanePacket) => void)[];
     removeListener(event: 'packet', listener: (packet: LanePacket) => void): void;
     on(event: 'packet', listener: (this: unknown, packet: LanePacket) => void): void;
@@ -299,13 +302,17 @@ interface ClientInternals {
   _keepaliveTimer: { refresh(): void } | null;
 }
 
+/** mqtt-packet's Packet: what its constructor sets, and what a PUBLISH adds. */
 interface LanePacket {
-  cmd: string;
-  qos?: number;
-  retain?: boolean;
-  topic?: string;
+  cmd: string | null;
+  qos: number;
+  retain: boolean;
+  dup: boolean;
+  length: number;
+  topic: string | null;
+  payload: Buffer | null;
   messageId?: number;
-  payload?: Buffer;
+  properties?: unknown;
 }
 
 export interface ReportLaneOptions {
@@ -351,8 +358,25 @@ function putPubacks(into: Buffer, ids: readonly number[], count: number, at: num
  */
 export function openReportLane(client: Client, options: ReportLaneOptions): ReportLaneHandle | null {
   const c = client as unknown as ClientInternals;
-  const [original] = c._parser.listeners('packet');
-  if (!original) return null;
+  // Aedes' own listener, and no other: the lane empties and reuses the packets it takes (below).
+  const parser = c._parser;
+  const listeners = parser.listeners('packet');
+  if (listeners.length !== 1) return null;
+  const [original] = listeners;
+  // The parser makes the object of the next packet as soon as it has emitted one, and keeps it
+  // for a whole report interval, long enough for it to be promoted to the old generation: one
+  // object a report that only a full collection frees. A report the lane has taken leaves its
+  // object to be the next one instead (the one just made dies young).
+  let spare: LanePacket | null = null;
+  const makeNext = parser._newPacket;
+  parser._newPacket = function newPacket() {
+    const done = makeNext.call(this);
+    if (spare !== null) {
+      this.packet = spare;
+      spare = null;
+    }
+    return done;
+  };
   const { topic, open, deliver, pubacks } = options;
   // Packets handed to Aedes and not finished: it calls the client's `_nextBatch` for each.
   let onAedesPath = 0;
@@ -412,7 +436,8 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
       const id = packet.messageId ?? 0;
       pubacks?.took();
       if (pubacks?.holding) {
-        if (heldCount === 0) heldSince = performance.now();
+        // Whole milliseconds: a small integer, which needs no heap number of its own.
+        if (heldCount === 0) heldSince = Math.floor(performance.now());
         held[heldCount++] = id;
         if (heldCount >= MAX_HELD_PUBACKS) writeHeld();
         else if (!waiting) {
@@ -435,6 +460,19 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
       }
       if (c._keepaliveInterval > 0) c._keepaliveTimer?.refresh();
       deliver(packet.payload ?? Buffer.alloc(0));
+      // Nobody reads this packet again: back to the state Packet's constructor gives it, to be the
+      // parser's next. (Left pointing at the payload and topic from the old generation, it would
+      // make every scavenge keep those too, until they were promoted as well.)
+      packet.cmd = null;
+      packet.retain = false;
+      packet.qos = 0;
+      packet.dup = false;
+      packet.length = -1;
+      packet.topic = null;
+      packet.payload = null;
+      packet.messageId = undefined;
+      // MQTT 5 properties would be one more field for the next packet to carry: not reused.
+      if (packet.properties === undefined) spare = packet;
       return;
     }
     // [MQTT-4.6.0-2] PUBACKs leave in the order of their PUBLISHes: Aedes answers this one at once.
