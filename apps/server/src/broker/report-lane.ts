@@ -158,10 +158,10 @@ export type PubackCheck = (now: number) => boolean;
  * ingest discards by its `seq`. What the delay costs a gateway is the memory of the messages it
  * keeps in flight a little longer.
  *
- * How long: while the connection keeps publishing, up to `delayMs` from its first held PUBACK (by
- * default long enough for the server's next acknowledgement to the gateway, which carries them in
- * its own write); once it has published nothing for `quietMs` (a second, or the delay if that is
- * shorter), they leave at the next sweep. A client that waits for each PUBACK before it sends on
+ * How long: while the connection keeps publishing, up to `delayMs` from its first held PUBACK
+ * (with 4 s, most leave with the server's next acknowledgement to the gateway, in its write);
+ * once it has published nothing for `quietMs` (a second, or the delay if that is shorter), they
+ * leave at the next sweep. A client that waits for each PUBACK before it sends on
  * (an in-flight window of one, as `mosquitto_pub -q 1` or a script waiting on every publish) thus
  * waits about a second, never the whole delay.
  *
