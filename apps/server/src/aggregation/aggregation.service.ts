@@ -176,6 +176,19 @@ function keepReadings(kept: Record<string, number> | undefined, next: Record<str
   return kept;
 }
 
+/*
+ * Makers and devices are made here only, every field set in one order: objects of one shape keep
+ * the per-report code that reads them on one fast path, where fields added later (or deleted) in
+ * different orders gave each maker or device one of several shapes.
+ */
+function newEnterprise(info: EnterpriseInfo, described: boolean, devices: Map<string, DeviceInfo>): EnterpriseState {
+  return { info, described, online: false, devices, years: new Map(), cells: undefined, groupCounts: undefined };
+}
+
+function newDevice(id: string, kind: string, line: string | undefined, state: string, outOfRange?: Set<string>): DeviceInfo {
+  return { id, kind, line, state, readings: undefined, oee: undefined, energyWh: undefined, lastTs: undefined, outOfRange };
+}
+
 function cellOf<K, V>(map: Map<K, V>, key: K, empty: () => V): V {
   let cell = map.get(key);
   if (!cell) {
@@ -283,7 +296,7 @@ export class AggregationService {
     for (const row of state.enterprises) {
       const { online: _wasOnline, devices, ...info } = row;
       // Connections did not survive the restart: makers count as offline until their gateway is back.
-      this.enterprises.set(info.id, { info, described: true, online: false, devices: new Map(devices.map((d) => [d.id, d])), years: new Map() });
+      this.enterprises.set(info.id, newEnterprise(info, true, new Map(devices.map((d) => [d.id, newDevice(d.id, d.kind, d.line, d.state)]))));
     }
     for (const row of state.enterpriseYears) {
       const { enterpriseId, year, ...cell } = row;
@@ -360,7 +373,7 @@ export class AggregationService {
     const devices = new Map<string, DeviceInfo>();
     for (const d of birth.devices) {
       const known = ent.devices.get(d.id);
-      devices.set(d.id, { id: d.id, kind: d.kind, line: d.line, state: known?.state ?? 'idle', outOfRange: known?.outOfRange });
+      devices.set(d.id, newDevice(d.id, d.kind, d.line, known?.state ?? 'idle', known?.outOfRange));
     }
     ent.devices = devices;
     ent.groupCounts = undefined;
@@ -407,12 +420,13 @@ export class AggregationService {
     this.dayCells.clear();
     for (const ent of this.enterprises.values()) {
       ent.years.clear();
+      // Assigned, not deleted: a delete turns an object into a slow dictionary for good.
       for (const device of ent.devices.values()) {
-        delete device.readings;
-        delete device.oee;
-        delete device.energyWh;
-        delete device.lastTs;
-        delete device.outOfRange;
+        device.readings = undefined;
+        device.oee = undefined;
+        device.energyWh = undefined;
+        device.lastTs = undefined;
+        device.outOfRange = undefined;
       }
     }
     this.asOf = null;
@@ -515,7 +529,7 @@ export class AggregationService {
       let device = ent.devices.get(reading.id);
       const previous = device?.state;
       if (device) device.state = reading.state;
-      else ent.devices.set(reading.id, (device = { id: reading.id, kind: reading.kind, state: reading.state }));
+      else ent.devices.set(reading.id, (device = newDevice(reading.id, reading.kind, undefined, reading.state)));
       device.readings = reading.readings === undefined ? NO_READINGS : keepReadings(device.readings, reading.readings);
       // The latest interval only: the object is reused, nobody keeps it (views compute from it).
       if (device.oee) {
@@ -620,7 +634,20 @@ export class AggregationService {
       ent.info = info;
       ent.described = true;
       ent.online = online;
-      ent.devices = new Map(devices.map((d) => [d.id, { ...ent.devices.get(d.id), ...d }]));
+      ent.devices = new Map(
+        devices.map((d) => {
+          // The row describes the device; what this instance saw of it live stays.
+          const known = ent.devices.get(d.id);
+          const device = newDevice(d.id, d.kind, d.line, d.state, known?.outOfRange);
+          if (known) {
+            device.readings = known.readings;
+            device.oee = known.oee;
+            device.energyWh = known.energyWh;
+            device.lastTs = known.lastTs;
+          }
+          return [d.id, device];
+        }),
+      );
       ent.groupCounts = undefined;
     }
     for (const row of batch.gateways) {
@@ -899,13 +926,7 @@ export class AggregationService {
   private ensureEnterprise(id: string): EnterpriseState {
     let ent = this.enterprises.get(id);
     if (!ent) {
-      ent = {
-        info: { id, name: id, town: '', park: '', category: 'tops', digitization: 0, employees: 1 },
-        described: false,
-        online: false,
-        devices: new Map(),
-        years: new Map(),
-      };
+      ent = newEnterprise({ id, name: id, town: '', park: '', category: 'tops', digitization: 0, employees: 1 }, false, new Map());
       this.enterprises.set(id, ent);
     }
     return ent;
