@@ -456,8 +456,12 @@ export class AggregationService {
     this.setOnline(gw, online, null, online ? 'connected' : 'disconnected');
   }
 
-  applyReport(address: GatewayAddress, report: ReportPayload): ReportOutcome {
-    const gw = this.gateways.get(gatewayClientId(address));
+  /**
+   * `clientId`: `gatewayClientId(address)`, where the caller keeps it. Made anew for every report,
+   * the id is a new string that the lookup must first flatten and hash.
+   */
+  applyReport(address: GatewayAddress, report: ReportPayload, clientId = gatewayClientId(address)): ReportOutcome {
+    const gw = this.gateways.get(clientId);
     if (!gw || gw.enterpriseId !== address.enterprise) return 'unknown-gateway';
     if (report.seq <= gw.lastSeq) {
       gw.reAck = true;
