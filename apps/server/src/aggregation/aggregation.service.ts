@@ -177,10 +177,28 @@ function keepReadings(kept: Record<string, number> | undefined, next: Record<str
 }
 
 /*
- * Makers and devices are made here only, every field set in one order: objects of one shape keep
- * the per-report code that reads them on one fast path, where fields added later (or deleted) in
- * different orders gave each maker or device one of several shapes.
+ * Gateways, makers and devices are made here only, every field set in one order: objects of one
+ * shape keep the per-report code that reads them on one fast path, where fields added later (or
+ * deleted) in different orders gave each maker or device one of several shapes.
  */
+
+/** `stored`: its row from the database (a restart); offline until its connection is back, acknowledged up to its watermark. */
+function newGateway(id: string, enterpriseId: string, stored?: { lastSeq: number; lastSeen: number; secretHash: string | null; run: string }): GatewayState {
+  return {
+    id,
+    enterpriseId,
+    lastSeq: stored?.lastSeq ?? 0,
+    ackedSeq: stored?.lastSeq ?? 0,
+    online: false,
+    lastSeen: stored?.lastSeen ?? 0,
+    secretHash: stored?.secretHash ?? null,
+    held: new Map(),
+    reAck: false,
+    run: stored?.run ?? '',
+    dirty: false,
+  };
+}
+
 function newEnterprise(info: EnterpriseInfo, described: boolean, devices: Map<string, DeviceInfo>): EnterpriseState {
   return { info, described, online: false, devices, years: new Map(), cells: undefined, groupCounts: undefined };
 }
@@ -303,19 +321,7 @@ export class AggregationService {
       this.ensureEnterprise(enterpriseId).years.set(year, cell);
     }
     for (const row of state.gateways) {
-      this.gateways.set(row.id, {
-        id: row.id,
-        enterpriseId: row.enterpriseId,
-        lastSeq: row.lastSeq,
-        ackedSeq: row.lastSeq,
-        online: false,
-        lastSeen: row.lastSeen,
-        secretHash: row.secretHash,
-        held: new Map(),
-        reAck: false,
-        run: row.run,
-        dirty: false,
-      });
+      this.gateways.set(row.id, newGateway(row.id, row.enterpriseId, row));
       this.ensureEnterprise(row.enterpriseId);
       if (row.lastSeen > 0) this.asOf = Math.max(this.asOf ?? 0, row.lastSeen);
     }
@@ -689,7 +695,7 @@ export class AggregationService {
   private viewGateway(id: string, enterpriseId: string): GatewayState {
     let gw = this.gateways.get(id);
     if (!gw) {
-      gw = { id, enterpriseId, lastSeq: 0, ackedSeq: 0, online: false, lastSeen: 0, secretHash: null, held: new Map(), reAck: false, run: '', dirty: false };
+      gw = newGateway(id, enterpriseId);
       this.gateways.set(id, gw);
       this.ensureEnterprise(enterpriseId);
     }
@@ -919,7 +925,7 @@ export class AggregationService {
     const id = gatewayClientId(address);
     let gw = this.gateways.get(id);
     if (!gw) {
-      gw = { id, enterpriseId: address.enterprise, lastSeq: 0, ackedSeq: 0, online: false, lastSeen: 0, secretHash: null, held: new Map(), reAck: false, run: '', dirty: false };
+      gw = newGateway(id, address.enterprise);
       this.gateways.set(id, gw);
       this.dirtyGateways.mark(gw);
     }
