@@ -337,18 +337,18 @@ export interface ReportLaneHandle {
   sendOwn(topic: string, payload: Buffer): boolean;
 }
 
-/** Writes one PUBACK (MQTT 3.1.1 section 3.4: type 4, remaining length 2, the packet identifier) at `at`; returns the offset after it. */
-function putPuback(into: Buffer, id: number, at: number): number {
-  into[at] = 0x40;
-  into[at + 1] = 0x02;
-  into[at + 2] = id >> 8;
-  into[at + 3] = id & 0xff;
-  return at + 4;
-}
-
-/** Writes the PUBACKs of the first `count` of `ids` one after the other from `at`; returns the offset after them. */
+/**
+ * Writes the PUBACKs (MQTT 3.1.1 section 3.4: type 4, remaining length 2, the packet identifier)
+ * of the first `count` of `ids` one after the other from `at`; returns the offset after them.
+ */
 function putPubacks(into: Buffer, ids: readonly number[], count: number, at: number): number {
-  for (let i = 0; i < count; i++) at = putPuback(into, ids[i], at);
+  for (let i = 0; i < count; i++) {
+    const id = ids[i];
+    into[at++] = 0x40;
+    into[at++] = 0x02;
+    into[at++] = id >> 8;
+    into[at++] = id & 0xff;
+  }
   return at;
 }
 
@@ -380,8 +380,8 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
   const { topic, open, deliver, pubacks } = options;
   // Packets handed to Aedes and not finished: it calls the client's `_nextBatch` for each.
   let onAedesPath = 0;
-  // PUBACKs held back (the first `heldCount` packet identifiers; the array is the connection's
-  // for its life), and whether a sweep will release them.
+  // PUBACKs not yet written (the first `heldCount` packet identifiers; the array is the
+  // connection's for its life), and whether a sweep will release them.
   const held: number[] = new Array<number>(MAX_HELD_PUBACKS).fill(0);
   let heldCount = 0;
   let waiting = false;
@@ -435,29 +435,24 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
     ) {
       const id = packet.messageId ?? 0;
       pubacks?.took();
-      if (pubacks?.holding) {
-        // Whole milliseconds: a small integer, which needs no heap number of its own.
-        if (heldCount === 0) heldSince = Math.floor(performance.now());
-        held[heldCount++] = id;
-        if (heldCount >= MAX_HELD_PUBACKS) writeHeld();
-        else if (!waiting) {
-          waiting = true;
-          publishedSince = false;
-          pubacks.hold(check);
-        } else publishedSince = true;
-      } else {
+      const holding = pubacks?.holding === true;
+      // Whole milliseconds: a small integer, which needs no heap number of its own.
+      if (holding && heldCount === 0) heldSince = Math.floor(performance.now());
+      held[heldCount++] = id;
+      if (!holding) {
         if (!corked) {
           corked = true;
           c.conn.cork();
           process.nextTick(uncork);
         }
-        // Some may still wait from before holding stopped: they go first, in the same write.
+        // With any still held from before holding stopped, in order.
         writeHeld();
-        // From Node's buffer pool: cheaper than a buffer made from an array, once per report.
-        const puback = Buffer.allocUnsafe(4);
-        putPuback(puback, id, 0);
-        c.conn.write(puback);
-      }
+      } else if (heldCount >= MAX_HELD_PUBACKS) writeHeld();
+      else if (!waiting) {
+        waiting = true;
+        publishedSince = false;
+        pubacks!.hold(check);
+      } else publishedSince = true;
       if (c._keepaliveInterval > 0) c._keepaliveTimer?.refresh();
       deliver(packet.payload ?? Buffer.alloc(0));
       // Nobody reads this packet again: back to the state Packet's constructor gives it, to be the
