@@ -1,20 +1,12 @@
 import type { ReportPayload } from '@clusterpulse/contracts';
 import { AggregationService } from './aggregation.service';
+import { birthFixture, deviceReportFixture } from './maker.fixture';
 
 const address = { cluster: 'c1', enterprise: 'stock', gateway: 'gw1' };
 
 /** A report of the maker's one warehouse with these readings (none: `undefined`). */
 function warehouseReport(seq: number, readings: Record<string, number> | undefined): ReportPayload {
-  return {
-    v: 1,
-    seq,
-    ts: Date.UTC(2020, 5, 1, 2) + seq * 600_000,
-    intervalMs: 600_000,
-    sales: [],
-    production: [],
-    energyWh: 0,
-    devices: [{ id: 'wh-1', kind: 'warehouse', state: 'running', plannedMs: 0, runMs: 0, good: 0, defective: 0, idealCycleMs: 0, energyWh: 400, ...(readings ? { readings } : {}) }],
-  };
+  return deviceReportFixture(seq, { id: 'wh-1', kind: 'warehouse', state: 'running', plannedMs: 0, runMs: 0, good: 0, defective: 0, idealCycleMs: 0, energyWh: 400, ...(readings ? { readings } : {}) });
 }
 
 describe("a device's latest readings", () => {
@@ -26,13 +18,7 @@ describe("a device's latest readings", () => {
   beforeEach(() => {
     agg = new AggregationService('c1');
     seq = 0;
-    agg.applyBirth(address, {
-      v: 1,
-      seq: 0,
-      ts: Date.UTC(2020, 5, 1, 1),
-      enterprise: { name: 'Stock', town: 'T', park: 'P', category: 'tops', digitization: 0.5, employees: 20 },
-      devices: [{ id: 'wh-1', kind: 'warehouse' }],
-    });
+    agg.applyBirth(address, birthFixture('Stock', 20, [{ id: 'wh-1', kind: 'warehouse' }]));
   });
 
   it('are those of the last report, kept in one object while the device names the same readings', () => {

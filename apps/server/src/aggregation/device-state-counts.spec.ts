@@ -1,6 +1,7 @@
 import { DEVICE_KINDS, DEVICE_STATES, type DeviceReading } from '@clusterpulse/contracts';
 import { deviceStateCounts } from '@clusterpulse/kpi';
 import { AggregationService } from './aggregation.service';
+import { birthFixture } from './maker.fixture';
 
 // The server counts device states in one loop per push; libs/kpi states the rule. Same answer.
 describe('AggregationService.deviceStateCounts', () => {
@@ -32,13 +33,7 @@ describe('AggregationService.deviceStateCounts', () => {
     const m1 = agg.enterprises.get('m1')!;
     const changed = [...m1.devices.values()].map((d, i): DeviceReading => ({ id: d.id, kind: d.kind as DeviceReading['kind'], state: i === 0 ? 'fault' : 'running', plannedMs: 0, runMs: 0, good: 0, defective: 0, idealCycleMs: 0, energyWh: 0 }));
     agg.applyReport(address(1), { v: 1, seq: 2, ts: Date.UTC(2020, 0, 2, 4), intervalMs: 60_000, sales: [], production: [], energyWh: 0, devices: changed });
-    agg.applyBirth(address(2), {
-      v: 1,
-      seq: 2,
-      ts: Date.UTC(2020, 0, 2, 4),
-      enterprise: { name: 'm2', town: 'T', park: 'P', category: 'tops', digitization: 0.5, employees: 10 },
-      devices: [{ id: 'new-1', kind: 'qc-station' }],
-    });
+    agg.applyBirth(address(2), birthFixture('m2', 10, [{ id: 'new-1', kind: 'qc-station' }], 2, Date.UTC(2020, 0, 2, 4)));
     agg.connectionChanged('c1.m0.gw1', true);
     const states = [...agg.enterprises.values()].flatMap((ent) => [...ent.devices.values()].map((d) => (ent.online ? d.state : 'offline')));
     expect(states).toContain('fault');

@@ -1,33 +1,23 @@
 import { DYE_TOLERANCE_C, type AlarmEvent, type ReportPayload } from '@clusterpulse/contracts';
 import { AggregationService } from './aggregation.service';
+import { birthFixture, deviceReportFixture } from './maker.fixture';
 
 const address = { cluster: 'c1', enterprise: 'dyer', gateway: 'gw1' };
 
 /** One report per bath temperature; `holding` as the dye vat reports it. */
 function vatReport(seq: number, tempC: number, holding = 1, setpointC = 80): ReportPayload {
-  return {
-    v: 1,
-    seq,
-    ts: Date.UTC(2020, 5, 1, 2) + seq * 600_000,
-    intervalMs: 600_000,
-    sales: [],
-    production: [],
-    energyWh: 0,
-    devices: [
-      {
-        id: 'dye-1',
-        kind: 'dye-vat',
-        state: 'running',
-        plannedMs: 600_000,
-        runMs: 600_000,
-        good: 0,
-        defective: 0,
-        idealCycleMs: 0,
-        energyWh: 2_000,
-        readings: { tempC, setpointC, toleranceC: DYE_TOLERANCE_C, holding, batches: 0 },
-      },
-    ],
-  };
+  return deviceReportFixture(seq, {
+    id: 'dye-1',
+    kind: 'dye-vat',
+    state: 'running',
+    plannedMs: 600_000,
+    runMs: 600_000,
+    good: 0,
+    defective: 0,
+    idealCycleMs: 0,
+    energyWh: 2_000,
+    readings: { tempC, setpointC, toleranceC: DYE_TOLERANCE_C, holding, batches: 0 },
+  });
 }
 
 describe('out-of-range alarms', () => {
@@ -41,13 +31,7 @@ describe('out-of-range alarms', () => {
     alarms = [];
     seq = 0;
     agg.onAlarm((alarm) => alarms.push(alarm));
-    agg.applyBirth(address, {
-      v: 1,
-      seq: 0,
-      ts: Date.UTC(2020, 5, 1, 1),
-      enterprise: { name: 'Dyer', town: 'T', park: 'P', category: 'tops', digitization: 0.5, employees: 80 },
-      devices: [{ id: 'dye-1', kind: 'dye-vat' }],
-    });
+    agg.applyBirth(address, birthFixture('Dyer', 80, [{ id: 'dye-1', kind: 'dye-vat' }]));
   });
 
   it('raises one alarm when the dye bath leaves its band, naming device, value and range', () => {
