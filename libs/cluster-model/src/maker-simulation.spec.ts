@@ -1,4 +1,4 @@
-import { deviceStateGroup, reportPayloadSchema } from '@clusterpulse/contracts';
+import { deviceStateGroup, encodePayload, readReport, reportPayloadSchema } from '@clusterpulse/contracts';
 import { dayOf, dayStart } from './calendar';
 import { generateCluster } from './cluster-generator';
 import { MakerSimulation, STEP_MS, type ReportBody } from './maker-simulation';
@@ -70,6 +70,28 @@ describe('MakerSimulation', () => {
         expect(['running', 'idle', 'fault', 'offline']).toContain(deviceStateGroup(d.state));
       }
     }
+  });
+
+  it('writes reports in the plain form the server reads straight from their bytes', () => {
+    // Sixty makers (every built-in device kind: the first dozen have no dye vat), a report an hour
+    // over two days of shifts and nights and one a day over a week, encoded as a gateway does.
+    const cluster = generateCluster({ seed: 99, makers: 60, registry }).makers;
+    expect(new Set(cluster.flatMap((m) => m.devices.map((d) => d.kind)))).toEqual(new Set(registry.models().map((m) => m.kind)));
+    let reports = 0;
+    for (const maker of cluster) {
+      for (const [days, steps] of [[2, 1], [7, 24]]) {
+        const sim = new MakerSimulation(maker, scenario, registry, start);
+        for (let s = 0; s < days * 24; s += steps) {
+          sim.advanceTo(start + (s + steps) * STEP_MS);
+          const r = sim.takeReport();
+          if (!r) continue;
+          const payload = Buffer.from(encodePayload(reportPayloadSchema, { v: 1, seq: 1, run: 'run-1', ...r }));
+          expect(readReport(payload)).toStrictEqual(JSON.parse(payload.toString()));
+          reports++;
+        }
+      }
+    }
+    expect(reports).toBeGreaterThan(3_000);
   });
 
   it('turns out roughly what it sells over a month, from stock and production', () => {

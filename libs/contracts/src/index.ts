@@ -7,3 +7,4 @@ export * from './api';
 export * from './ws';
 export * from './limits';
 export * from './report-fast-path';
+export { readReport } from './report-reader';
