@@ -66,8 +66,8 @@ function packetsOf(bytes: Buffer): Array<{ type: number; body: Buffer }> {
   return packets;
 }
 
-function publishPacket(topic: string, payload: string, messageId: number): Buffer {
-  const body = Buffer.concat([utf8(topic), Buffer.from([messageId >> 8, messageId & 0xff]), Buffer.from(payload, 'utf8')]);
+function publishPacket(topic: string, payload: string | Buffer, messageId: number): Buffer {
+  const body = Buffer.concat([utf8(topic), Buffer.from([messageId >> 8, messageId & 0xff]), typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload]);
   return Buffer.concat([Buffer.from([0x32, ...remainingLength(body.length)]), body]);
 }
 
@@ -407,11 +407,18 @@ describe('report lane: the packet object a report leaves behind', () => {
     const aedes = server.app.get(BrokerService).aedes as unknown as { clients: Record<string, { _parser: { packet: Record<string, unknown> } }> };
     const parser = aedes.clients[gatewayClientId(address)]._parser;
 
-    s.write(publishPacket(reportTopic(address), report(1).payload, 2));
+    // Each report cut across two reads, as by a network with segments shorter than a report: the
+    // parser reads it (a whole one in a chunk the lane reads itself, below).
+    const writeCut = async (packet: Buffer) => {
+      s.write(packet.subarray(0, 30));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      s.write(packet.subarray(30));
+    };
+    await writeCut(publishPacket(reportTopic(address), report(1).payload, 2));
     await received(3);
     const kept = parser.packet;
     expect(kept).toMatchObject({ cmd: null, retain: false, qos: 0, dup: false, length: -1, topic: null, payload: null });
-    s.write(publishPacket(reportTopic(address), report(2).payload, 3));
+    await writeCut(publishPacket(reportTopic(address), report(2).payload, 3));
     await received(4);
     expect(parser.packet).toBe(kept);
 
@@ -431,5 +438,73 @@ describe('report lane: the packet object a report leaves behind', () => {
     ]);
     const stats = await getJson<IngestStats>(server, ApiRoutes.ingestStats);
     expect(stats).toMatchObject({ accepted: 3, rejected: 0, duplicates: 0, gaps: 0 });
+  });
+});
+
+describe('report lane: reports read from the chunks the socket gives', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let server: RunningServer | undefined;
+  let socket: net.Socket | undefined;
+
+  afterEach(async () => {
+    socket?.destroy();
+    await server?.close();
+    await db?.drop();
+  });
+
+  it('reads whole reports itself and leaves the parser a report cut across reads, and a chunk from its first other packet on, in order', async () => {
+    db = await freshDatabase('sqlite');
+    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: '0' });
+    const address = { cluster: CLUSTER, enterprise: 'chunks', gateway: 'gw1' };
+    const topic = reportTopic(address);
+    const s = (socket = net.connect(server.mqttPort, '127.0.0.1'));
+    let bytes = Buffer.alloc(0);
+    s.on('data', (chunk: Buffer) => (bytes = Buffer.concat([bytes, chunk])));
+    const received = async (count: number) => (await waitFor(() => packetsOf(bytes), (p) => p.length >= count, 5_000)).slice(0, count);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+    s.write(connectPacket(gatewayClientId(address)));
+    s.write(publishPacket(gatewayTopic(address, 'birth'), birth(0), 1));
+    await received(2); // CONNACK, PUBACK
+    // Chunks that reach the parser's buffer list.
+    const aedes = server.app.get(BrokerService).aedes as unknown as { clients: Record<string, { _parser: { _list: { append(chunk: Buffer): unknown } } }> };
+    const list = aedes.clients[gatewayClientId(address)]._parser._list;
+    const append = list.append.bind(list);
+    let parsed = 0;
+    list.append = (chunk) => {
+      parsed++;
+      return append(chunk);
+    };
+
+    // Three whole reports in one chunk.
+    s.write(Buffer.concat([publishPacket(topic, report(1).payload, 2), publishPacket(topic, report(2).payload, 3), publishPacket(topic, report(3).payload, 4)]));
+    await received(5);
+    expect(parsed).toBe(0);
+    // A report cut across two reads; then a whole one again, the parser being back at a packet's start.
+    const cut = publishPacket(topic, report(4).payload, 5);
+    s.write(cut.subarray(0, 30));
+    await pause();
+    s.write(cut.subarray(30));
+    await received(6);
+    expect(parsed).toBe(2);
+    s.write(publishPacket(topic, report(5).payload, 6));
+    await received(7);
+    expect(parsed).toBe(2);
+    // A report, a birth (Aedes' path), a report behind it in one chunk: the parser reads from the birth on.
+    s.write(Buffer.concat([publishPacket(topic, report(6).payload, 7), publishPacket(gatewayTopic(address, 'birth'), birth(6), 8), publishPacket(topic, report(7).payload, 9)]));
+    const answers = await received(10);
+    expect(parsed).toBe(3);
+    expect(answers.slice(2).map((p) => [p.type, p.body.readUInt16BE(0)])).toEqual([2, 3, 4, 5, 6, 7, 8, 9].map((id) => [4, id]));
+    // A report whose payload is the bytes of another whole report, cut just before them: the second
+    // read begins like a report of this gateway but is the rest of the first (which is no JSON).
+    const inner = publishPacket(topic, report(8).payload, 11);
+    const outer = publishPacket(topic, inner, 10);
+    s.write(outer.subarray(0, outer.length - inner.length));
+    await pause();
+    s.write(outer.subarray(outer.length - inner.length));
+    expect((await received(11))[10].body.readUInt16BE(0)).toBe(10);
+    const stats = await getJson<IngestStats>(server, ApiRoutes.ingestStats);
+    expect(stats).toMatchObject({ accepted: 7, rejected: 1, duplicates: 0, gaps: 0 });
+    expect((await getJson<ClusterKpisResponse>(server, ApiRoutes.kpis)).sales.yearToDateFen).toBe(fenOf([1, 2, 3, 4, 5, 6, 7]));
   });
 });

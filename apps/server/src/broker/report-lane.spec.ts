@@ -1,4 +1,5 @@
-import { filterMayMatch, PubackDelay, type TopicShape } from './report-lane';
+import mqttPacket from 'mqtt-packet';
+import { filterMayMatch, found, PubackDelay, wholeReport, type TopicShape } from './report-lane';
 
 // The shape of every report topic of cluster 'c': cp/v1/c/<enterprise>/<gateway>/report.
 const REPORTS: TopicShape = ['cp', 'v1', 'c', null, null, 'report'];
@@ -131,5 +132,56 @@ describe('PubackDelay', () => {
     expect(new PubackDelay(4000).sweepMs).toBe(250);
     expect(new PubackDelay(100).sweepMs).toBe(25);
     expect(new PubackDelay(20).sweepMs).toBe(10);
+  });
+});
+
+describe('wholeReport: a gateway\'s report read from a chunk without the MQTT parser', () => {
+  const topic = 'cp/v1/c/m00042/gw00042/report';
+  const topicBytes = Buffer.from(topic);
+  /** A PUBLISH as mqtt-packet writes it (MQTT 3.1.1). */
+  const publish = (payload: Buffer, options: { qos?: 0 | 1 | 2; dup?: boolean; retain?: boolean; topic?: string; messageId?: number } = {}) =>
+    mqttPacket.generate({ cmd: 'publish', topic: options.topic ?? topic, payload, qos: options.qos ?? 1, dup: options.dup ?? false, retain: options.retain ?? false, messageId: options.messageId ?? 513 });
+
+  // Remaining lengths of one, two and three bytes.
+  it.each([0, 1, 90, 200, 16_400, 70_000])('reads a QoS 1 report of %d payload bytes as mqtt-packet does', (size) => {
+    const payload = Buffer.alloc(size, 0x61);
+    const bytes = publish(payload);
+    const parsed = mqttPacket.parser({ protocolVersion: 4 });
+    const packets: Array<{ messageId?: number; payload: Buffer }> = [];
+    parsed.on('packet', (packet) => packets.push(packet as never));
+    parsed.parse(bytes);
+    expect(wholeReport(bytes, 0, topicBytes)).toBe(bytes.length);
+    expect(found.id).toBe(packets[0].messageId);
+    expect(bytes.subarray(found.payloadStart).equals(packets[0].payload)).toBe(true);
+  });
+
+  it('reads the reports of one chunk one after the other, a resent one (DUP) too', () => {
+    const first = publish(Buffer.from('{"a":1}'), { messageId: 7 });
+    const second = publish(Buffer.from('{"b":2}'), { messageId: 8, dup: true });
+    const chunk = Buffer.concat([first, second]);
+    expect(wholeReport(chunk, 0, topicBytes)).toBe(first.length);
+    expect(found).toEqual({ id: 7, payloadStart: first.length - 7 });
+    expect(wholeReport(chunk, first.length, topicBytes)).toBe(chunk.length);
+    expect(found).toEqual({ id: 8, payloadStart: chunk.length - 7 });
+  });
+
+  it.each([
+    ['QoS 0', publish(Buffer.from('x'), { qos: 0 })],
+    ['QoS 2', publish(Buffer.from('x'), { qos: 2 })],
+    ['RETAIN', publish(Buffer.from('x'), { retain: true })],
+    ['another gateway of the same topic length', publish(Buffer.from('x'), { topic: 'cp/v1/c/m00043/gw00043/report' })],
+    ['a longer topic', publish(Buffer.from('x'), { topic: `${topic}s` })],
+    ['a shorter topic', publish(Buffer.from('x'), { topic: topic.slice(0, -1) })],
+    ['a birth', publish(Buffer.from('x'), { topic: topic.replace(/report$/, 'birth') })],
+    ['a PINGREQ', Buffer.from([0xc0, 0x00])],
+    ['a remaining length too short for the topic and packet identifier', Buffer.from([0x32, 3, 0, topic.length, 0x63])],
+    ['a remaining length of five bytes', Buffer.from([0x32, 0xff, 0xff, 0xff, 0xff, 0x01])],
+  ])('leaves %s to the parser', (_what, bytes) => {
+    expect(wholeReport(bytes, 0, topicBytes)).toBe(-1);
+  });
+
+  it('leaves a report cut short anywhere to the parser', () => {
+    const bytes = publish(Buffer.from('{"seq":1}'));
+    for (let cut = 0; cut < bytes.length; cut++) expect(wholeReport(bytes.subarray(0, cut), 0, topicBytes)).toBe(-1);
   });
 });

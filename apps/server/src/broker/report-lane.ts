@@ -292,6 +292,14 @@ interface ClientInternals {
   _parser: {
     /** The packet being parsed, made by `_newPacket` after the previous one was emitted. */
     packet: LanePacket;
+    /** Parses a chunk read from the socket (Aedes' `_nextBatch` calls it); returns the bytes it keeps. */
+    parse(this: ClientInternals['_parser'], chunk: Buffer): number;
+    /** Set by a malformed packet, until the next `parse`. */
+    error: Error | null;
+    /** The parser's step within the packet being parsed (0: at its first byte), and the bytes it holds. */
+    _stateCounter: number;
+    _list: { length: number };
+    settings: { protocolVersion?: number };
     _newPacket(this: ClientInternals['_parser']): boolean;
     listeners(event: 'packet'): ((this: unknown, packet: LanePacket) => void)[];
     removeListener(event: 'packet', listener: (packet: LanePacket) => void): void;
@@ -350,6 +358,40 @@ function putPubacks(into: Buffer, ids: readonly number[], count: number, at: num
     into[at++] = id & 0xff;
   }
   return at;
+}
+
+/** The packet identifier and the payload's first byte of the report `wholeReport` found last. */
+export const found = { id: 0, payloadStart: 0 };
+
+/**
+ * Where the report at `at` of `chunk` ends, when a whole one is there: a QoS 1 PUBLISH (MQTT
+ * 3.1.1 section 3.3; DUP set or not, RETAIN not) on exactly `topic`, as the parser would read it.
+ * Sets `found`. -1 for anything else: another packet, another topic, a report
+ * cut short by the chunk's end.
+ */
+export function wholeReport(chunk: Buffer, at: number, topic: Buffer): number {
+  const first = chunk[at];
+  if (first !== 0x32 && first !== 0x3a) return -1;
+  // The remaining length: 1-4 bytes, seven bits each, least significant first.
+  let remaining = 0;
+  let i = at + 1;
+  for (let shift = 0; ; shift += 7) {
+    if (i >= chunk.length || shift > 21) return -1;
+    const byte = chunk[i++];
+    remaining += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) break;
+  }
+  const end = i + remaining;
+  const length = topic.length;
+  // Topic length, topic, packet identifier: all inside the packet, and the packet inside the chunk.
+  if (end > chunk.length || 2 + length + 2 > remaining) return -1;
+  if (chunk[i] !== length >> 8 || chunk[i + 1] !== (length & 0xff)) return -1;
+  i += 2;
+  for (let k = 0; k < length; k++) if (chunk[i + k] !== topic[k]) return -1;
+  i += length;
+  found.id = (chunk[i] << 8) | chunk[i + 1];
+  found.payloadStart = i + 2;
+  return end;
 }
 
 /**
@@ -420,41 +462,36 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
     if (onAedesPath > 0) onAedesPath--;
     nextBatch(error);
   };
+  /** Whether the lane may take a report now (see the top of this file). */
+  const mayTake = () => onAedesPath === 0 && c.connected && !c.closed && c.conn.writableLength < MAX_QUEUED_BYTES && open();
+  /** A report the lane takes: applied at once, its PUBACK written now or held. */
+  const take = (id: number, payload: Buffer) => {
+    pubacks?.took();
+    const holding = pubacks?.holding === true;
+    // Whole milliseconds: a small integer, which needs no heap number of its own.
+    if (holding && heldCount === 0) heldSince = Math.floor(performance.now());
+    held[heldCount++] = id;
+    if (!holding) {
+      if (!corked) {
+        corked = true;
+        c.conn.cork();
+        process.nextTick(uncork);
+      }
+      // With any still held from before holding stopped, in order.
+      writeHeld();
+    } else if (heldCount >= MAX_HELD_PUBACKS) writeHeld();
+    else if (!waiting) {
+      waiting = true;
+      publishedSince = false;
+      pubacks!.hold(check);
+    } else publishedSince = true;
+    if (c._keepaliveInterval > 0) c._keepaliveTimer?.refresh();
+    deliver(payload);
+  };
   c._parser.removeListener('packet', original);
   c._parser.on('packet', function lane(this: unknown, packet: LanePacket) {
-    if (
-      packet.cmd === 'publish' &&
-      packet.qos === 1 &&
-      packet.retain !== true &&
-      packet.topic === topic &&
-      onAedesPath === 0 &&
-      c.connected &&
-      !c.closed &&
-      c.conn.writableLength < MAX_QUEUED_BYTES &&
-      open()
-    ) {
-      const id = packet.messageId ?? 0;
-      pubacks?.took();
-      const holding = pubacks?.holding === true;
-      // Whole milliseconds: a small integer, which needs no heap number of its own.
-      if (holding && heldCount === 0) heldSince = Math.floor(performance.now());
-      held[heldCount++] = id;
-      if (!holding) {
-        if (!corked) {
-          corked = true;
-          c.conn.cork();
-          process.nextTick(uncork);
-        }
-        // With any still held from before holding stopped, in order.
-        writeHeld();
-      } else if (heldCount >= MAX_HELD_PUBACKS) writeHeld();
-      else if (!waiting) {
-        waiting = true;
-        publishedSince = false;
-        pubacks!.hold(check);
-      } else publishedSince = true;
-      if (c._keepaliveInterval > 0) c._keepaliveTimer?.refresh();
-      deliver(packet.payload ?? Buffer.alloc(0));
+    if (packet.cmd === 'publish' && packet.qos === 1 && packet.retain !== true && packet.topic === topic && mayTake()) {
+      take(packet.messageId ?? 0, packet.payload ?? Buffer.alloc(0));
       // Nobody reads this packet again: back to the state Packet's constructor gives it, to be the
       // parser's next. (Left pointing at the payload and topic from the old generation, it would
       // make every scavenge keep those too, until they were promoted as well.)
@@ -475,6 +512,26 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
     onAedesPath++;
     original.call(this, packet);
   });
+  // A chunk read from the socket that begins with whole reports of this connection, as a gateway's
+  // chunks do: the lane reads those itself, without the parser's buffer list, packet object and
+  // topic string, and leaves the parser the rest of the chunk (from its first other packet, or a
+  // report cut short), so the order of the connection's packets is kept. Only while the parser
+  // holds nothing of an earlier chunk, and for MQTT 3.1 and 3.1.1 (5 adds properties).
+  const topicBytes = Buffer.from(topic, 'utf8');
+  const parse = parser.parse;
+  parser.parse = function parseChunk(chunk) {
+    let at = 0;
+    if (this.error === null && this._stateCounter === 0 && this._list.length === 0 && (c.version === 4 || c.version === 3) && this.settings.protocolVersion !== 5) {
+      for (;;) {
+        const end = wholeReport(chunk, at, topicBytes);
+        if (end < 0 || !mayTake()) break;
+        take(found.id, chunk.subarray(found.payloadStart, end));
+        at = end;
+        if (at === chunk.length) return 0;
+      }
+    }
+    return parse.call(this, at === 0 ? chunk : chunk.subarray(at));
+  };
   return {
     client,
     sendOwn(topic, payload) {
