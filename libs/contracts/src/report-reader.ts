@@ -177,6 +177,16 @@ function readWord(words: Words<string>, guess = 0): number {
 
 /** A key of `words` and its colon; a sender writes them in the schema's order, so `guess` (the one after the last) comes first. */
 function readKey(words: Words<string>, guess: number): number {
+  // The usual case, a compact `"guess":`, in one look.
+  const b = bytes;
+  const i = at;
+  if (b[i] === QUOTE && guess < words.bytes.length) {
+    const word = words.bytes[guess];
+    if (wordAt(b, i + 1, word) && b[i + word.length + 2] === COLON) {
+      at = i + word.length + 3;
+      return guess;
+    }
+  }
   const index = readWord(words, guess);
   take(COLON);
   return index;
