@@ -381,7 +381,7 @@ describe('report lane: acknowledgements written straight to the gateway', () => 
   });
 });
 
-describe('report lane: the packet object a report leaves behind', () => {
+describe("report lane: the socket's chunks, the MQTT parser and its packet object", () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let server: RunningServer | undefined;
   let socket: net.Socket | undefined;
@@ -392,10 +392,11 @@ describe('report lane: the packet object a report leaves behind', () => {
     await db?.drop();
   });
 
-  it("becomes the parser's next, emptied, and serves every kind of packet after it", async () => {
+  /** A gateway on a raw socket with its birth acknowledged, PUBACKs at once; `received(n)`: the first n packets it read. */
+  async function rawGateway(enterprise: string) {
     db = await freshDatabase('sqlite');
     server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: '0' });
-    const address = { cluster: CLUSTER, enterprise: 'reuse', gateway: 'gw1' };
+    const address = { cluster: CLUSTER, enterprise, gateway: 'gw1' };
     const s = (socket = net.connect(server.mqttPort, '127.0.0.1'));
     let bytes = Buffer.alloc(0);
     s.on('data', (chunk: Buffer) => (bytes = Buffer.concat([bytes, chunk])));
@@ -404,14 +405,21 @@ describe('report lane: the packet object a report leaves behind', () => {
     s.write(connectPacket(gatewayClientId(address)));
     s.write(publishPacket(gatewayTopic(address, 'birth'), birth(0), 1));
     await received(2); // CONNACK, PUBACK
-    const aedes = server.app.get(BrokerService).aedes as unknown as { clients: Record<string, { _parser: { packet: Record<string, unknown> } }> };
-    const parser = aedes.clients[gatewayClientId(address)]._parser;
+    const aedes = server.app.get(BrokerService).aedes as unknown as {
+      clients: Record<string, { _parser: { packet: Record<string, unknown>; _list: { append(chunk: Buffer): unknown } } }>;
+    };
+    return { s, address, received, parser: aedes.clients[gatewayClientId(address)]._parser };
+  }
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+  it("becomes the parser's next, emptied, and serves every kind of packet after it", async () => {
+    const { s, address, received, parser } = await rawGateway('reuse');
 
     // Each report cut across two reads, as by a network with segments shorter than a report: the
     // parser reads it (a whole one in a chunk the lane reads itself, below).
     const writeCut = async (packet: Buffer) => {
       s.write(packet.subarray(0, 30));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await pause();
       s.write(packet.subarray(30));
     };
     await writeCut(publishPacket(reportTopic(address), report(1).payload, 2));
@@ -436,39 +444,15 @@ describe('report lane: the packet object a report leaves behind', () => {
       [4, 5], // PUBACK of the birth
       [4, 6], // PUBACK of the report
     ]);
-    const stats = await getJson<IngestStats>(server, ApiRoutes.ingestStats);
+    const stats = await getJson<IngestStats>(server!, ApiRoutes.ingestStats);
     expect(stats).toMatchObject({ accepted: 3, rejected: 0, duplicates: 0, gaps: 0 });
-  });
-});
-
-describe('report lane: reports read from the chunks the socket gives', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let server: RunningServer | undefined;
-  let socket: net.Socket | undefined;
-
-  afterEach(async () => {
-    socket?.destroy();
-    await server?.close();
-    await db?.drop();
   });
 
   it('reads whole reports itself and leaves the parser a report cut across reads, and a chunk from its first other packet on, in order', async () => {
-    db = await freshDatabase('sqlite');
-    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: '0' });
-    const address = { cluster: CLUSTER, enterprise: 'chunks', gateway: 'gw1' };
+    const { s, address, received, parser } = await rawGateway('chunks');
     const topic = reportTopic(address);
-    const s = (socket = net.connect(server.mqttPort, '127.0.0.1'));
-    let bytes = Buffer.alloc(0);
-    s.on('data', (chunk: Buffer) => (bytes = Buffer.concat([bytes, chunk])));
-    const received = async (count: number) => (await waitFor(() => packetsOf(bytes), (p) => p.length >= count, 5_000)).slice(0, count);
-    const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
-    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
-    s.write(connectPacket(gatewayClientId(address)));
-    s.write(publishPacket(gatewayTopic(address, 'birth'), birth(0), 1));
-    await received(2); // CONNACK, PUBACK
     // Chunks that reach the parser's buffer list.
-    const aedes = server.app.get(BrokerService).aedes as unknown as { clients: Record<string, { _parser: { _list: { append(chunk: Buffer): unknown } } }> };
-    const list = aedes.clients[gatewayClientId(address)]._parser._list;
+    const list = parser._list;
     const append = list.append.bind(list);
     let parsed = 0;
     list.append = (chunk) => {
@@ -503,8 +487,8 @@ describe('report lane: reports read from the chunks the socket gives', () => {
     await pause();
     s.write(outer.subarray(outer.length - inner.length));
     expect((await received(11))[10].body.readUInt16BE(0)).toBe(10);
-    const stats = await getJson<IngestStats>(server, ApiRoutes.ingestStats);
+    const stats = await getJson<IngestStats>(server!, ApiRoutes.ingestStats);
     expect(stats).toMatchObject({ accepted: 7, rejected: 1, duplicates: 0, gaps: 0 });
-    expect((await getJson<ClusterKpisResponse>(server, ApiRoutes.kpis)).sales.yearToDateFen).toBe(fenOf([1, 2, 3, 4, 5, 6, 7]));
+    expect((await getJson<ClusterKpisResponse>(server!, ApiRoutes.kpis)).sales.yearToDateFen).toBe(fenOf([1, 2, 3, 4, 5, 6, 7]));
   });
 });
