@@ -350,9 +350,10 @@ describe('report lane: acknowledgements written straight to the gateway', () => 
     expect(aedesPath.count).toBeGreaterThan(0);
   });
 
-  it('carries held PUBACKs in the same write as the acknowledgement', async () => {
+  it('sends an acknowledgement with the held PUBACKs, in the one write that ends their quiet second', async () => {
     db = await freshDatabase('sqlite');
-    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: '10000', MQTT_PUBACK_HOLD_ABOVE: '0' });
+    // A flush every 0.1 s: the acknowledgement is due long before the held PUBACK's quiet second ends.
+    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: '10000', MQTT_PUBACK_HOLD_ABOVE: '0', FLUSH_INTERVAL_MS: '100' });
     const address = { cluster: CLUSTER, enterprise: 'ack-b', gateway: 'gw1' };
     const control = gatewayTopic(address, 'control');
     const s = (socket = net.connect(server.mqttPort, '127.0.0.1'));
@@ -368,16 +369,30 @@ describe('report lane: acknowledgements written straight to the gateway', () => 
     await waitFor(() => packetsOf(Buffer.concat(chunks)).map((p) => p.type).sort(), (types) => types.join() === '2,4,9');
     chunks.length = 0;
 
-    s.write(publishPacket(reportTopic(address), report(1).payload, 3));
-    // Held for 10 s unless the acknowledgement after the next flush takes it along.
+    // A report every 300 ms: a gateway that keeps publishing would have its PUBACKs held on, until
+    // MAX_HELD_PUBACKS or the 10 s delay; the acknowledgement waiting beside them lets them go at
+    // the first look, a quiet second after the first report.
+    const sent = performance.now();
+    const reports = (async () => {
+      for (let seq = 1; seq <= MAX_HELD_PUBACKS + 1; seq++) {
+        s.write(publishPacket(reportTopic(address), report(seq).payload, 2 + seq));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    })();
     await waitFor(() => chunks.length, (n) => n > 0, 5_000);
-    expect(chunks).toHaveLength(1);
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(900);
     const packets = packetsOf(chunks[0]);
-    expect(packets.map((p) => p.type)).toEqual([4, 3]);
-    expect(packets[0].body.readUInt16BE(0)).toBe(3);
-    const topicLength = packets[1].body.readUInt16BE(0);
-    expect(packets[1].body.subarray(2, 2 + topicLength).toString()).toBe(control);
-    expect(JSON.parse(packets[1].body.subarray(2 + topicLength).toString())).toEqual({ v: 1, cmd: 'ack', seq: 1 });
+    const pubacks = packets.slice(0, -1);
+    expect(pubacks.length).toBeGreaterThan(0);
+    expect(pubacks.length).toBeLessThan(MAX_HELD_PUBACKS);
+    expect(packets.map((p) => p.type)).toEqual([...pubacks.map(() => 4), 3]);
+    expect(pubacks.map((p) => p.body.readUInt16BE(0))).toEqual(pubacks.map((_, i) => 3 + i));
+    const ack = packets[packets.length - 1].body;
+    const topicLength = ack.readUInt16BE(0);
+    expect(ack.subarray(2, 2 + topicLength).toString()).toBe(control);
+    // Acknowledged at the first flush after the first report (a gateway hears one at most every 3 s).
+    expect(JSON.parse(ack.subarray(2 + topicLength).toString())).toEqual({ v: 1, cmd: 'ack', seq: 1 });
+    await reports;
   });
 });
 

@@ -431,18 +431,24 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
   // sweep last looked at them.
   let heldSince = 0;
   let publishedSince = false;
+  // A publication of the server's own (`sendOwn`) waiting to leave with the held PUBACKs.
+  let rider: Buffer | null = null;
   const writeHeld = () => {
-    if (heldCount === 0) return;
+    if (heldCount === 0 && rider === null) return;
     const count = heldCount;
+    const own = rider;
     heldCount = 0;
+    rider = null;
     // A closed connection's client resends these reports on its next one (duplicates to ingest).
     if (c.closed || !c.connected) return;
-    const packets = Buffer.allocUnsafe(4 * count);
-    putPubacks(packets, held, count, 0);
+    const packets = Buffer.allocUnsafe(4 * count + (own === null ? 0 : own.length));
+    const at = putPubacks(packets, held, count, 0);
+    if (own !== null) own.copy(packets, at);
     c.conn.write(packets);
   };
   const check: PubackCheck = (now) => {
-    if (heldCount > 0 && pubacks!.mayHoldOn(heldSince, now, publishedSince)) {
+    // With a publication waiting beside them, the PUBACKs leave now.
+    if (heldCount > 0 && rider === null && pubacks!.mayHoldOn(heldSince, now, publishedSince)) {
       publishedSince = false;
       return true;
     }
@@ -546,9 +552,8 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
       const remaining = 2 + topicLength + payload.length;
       if (topicLength > 0xffff || remaining > 0x1fffff) return false;
       const lengthBytes = remaining < 0x80 ? 1 : remaining < 0x4000 ? 2 : 3;
-      const packets = Buffer.allocUnsafe(4 * heldCount + 1 + lengthBytes + remaining);
-      let at = putPubacks(packets, held, heldCount, 0);
-      heldCount = 0;
+      const packets = Buffer.allocUnsafe(1 + lengthBytes + remaining);
+      let at = 0;
       // PUBLISH (section 3.3): type 3, QoS 0, neither DUP nor RETAIN; no packet identifier at QoS 0.
       packets[at++] = 0x30;
       for (let rest = remaining; ; ) {
@@ -561,7 +566,10 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
       at += 2;
       at += packets.write(topic, at, 'utf8');
       payload.copy(packets, at);
-      c.conn.write(packets);
+      // PUBACKs held for a sweep leave within a quiet period: the publication goes with them, in
+      // their write, instead of a write of its own. Otherwise now, with any still held.
+      rider = rider === null ? packets : Buffer.concat([rider, packets]);
+      if (!(waiting && heldCount > 0)) writeHeld();
       return true;
     },
   };
