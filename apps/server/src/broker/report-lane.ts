@@ -299,7 +299,6 @@ interface ClientInternals {
     /** The parser's step within the packet being parsed (0: at its first byte), and the bytes it holds. */
     _stateCounter: number;
     _list: { length: number };
-    settings: { protocolVersion?: number };
     _newPacket(this: ClientInternals['_parser']): boolean;
     listeners(event: 'packet'): ((this: unknown, packet: LanePacket) => void)[];
     removeListener(event: 'packet', listener: (packet: LanePacket) => void): void;
@@ -441,6 +440,11 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
     rider = null;
     // A closed connection's client resends these reports on its next one (duplicates to ingest).
     if (c.closed || !c.connected) return;
+    // A publication alone goes out as it was made.
+    if (count === 0) {
+      c.conn.write(own!);
+      return;
+    }
     const packets = Buffer.allocUnsafe(4 * count + (own === null ? 0 : own.length));
     const at = putPubacks(packets, held, count, 0);
     if (own !== null) own.copy(packets, at);
@@ -527,7 +531,7 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
   const parse = parser.parse;
   parser.parse = function parseChunk(chunk) {
     let at = 0;
-    if (this.error === null && this._stateCounter === 0 && this._list.length === 0 && (c.version === 4 || c.version === 3) && this.settings.protocolVersion !== 5) {
+    if (this.error === null && this._stateCounter === 0 && this._list.length === 0 && (c.version === 4 || c.version === 3)) {
       for (;;) {
         const end = wholeReport(chunk, at, topicBytes);
         if (end < 0 || !mayTake()) break;
