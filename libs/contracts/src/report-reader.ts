@@ -154,25 +154,19 @@ function wordAt(b: Uint8Array, i: number, word: Uint8Array): boolean {
   return b[i + length] === QUOTE;
 }
 
-/** The index of the word the next string is, trying `guess` first, or a miss. */
-function readWord(words: Words<string>, guess = 0): number {
+/** The index of the word the next string is, or a miss. */
+function readWord(words: Words<string>): number {
   take(QUOTE);
   const b = bytes;
   const i = at;
   const list = words.bytes;
-  let index = -1;
-  if (guess < list.length && wordAt(b, i, list[guess])) index = guess;
-  else {
-    for (let k = 0; k < list.length; k++) {
-      if (wordAt(b, i, list[k])) {
-        index = k;
-        break;
-      }
+  for (let k = 0; k < list.length; k++) {
+    if (wordAt(b, i, list[k])) {
+      at = i + list[k].length + 1;
+      return k;
     }
-    if (index < 0) fail();
   }
-  at = i + list[index].length + 1;
-  return index;
+  return fail();
 }
 
 /** A key of `words` and its colon; a sender writes them in the schema's order, so `guess` (the one after the last) comes first. */
@@ -187,7 +181,7 @@ function readKey(words: Words<string>, guess: number): number {
       return guess;
     }
   }
-  const index = readWord(words, guess);
+  const index = readWord(words);
   take(COLON);
   return index;
 }
