@@ -71,6 +71,28 @@ function publishPacket(topic: string, payload: string | Buffer, messageId: numbe
   return Buffer.concat([Buffer.from([0x32, ...remainingLength(body.length)]), body]);
 }
 
+/**
+ * A gateway on a raw socket to `server`, its birth acknowledged. What it reads after that:
+ * `chunks`, one entry per read, and `received(n)`, the first n packets in them.
+ */
+async function connectRawGateway(server: RunningServer, enterprise: string) {
+  const address = { cluster: CLUSTER, enterprise, gateway: 'gw1' };
+  const socket = net.connect(server.mqttPort, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(connectPacket(gatewayClientId(address)));
+  await waitFor(() => Buffer.concat(chunks).length, (n) => n >= 4); // CONNACK
+  socket.write(publishPacket(gatewayTopic(address, 'birth'), birth(0), 1));
+  await waitFor(() => Buffer.concat(chunks).length, (n) => n >= 8); // the birth's PUBACK
+  chunks.length = 0;
+  const received = async (count: number) => (await waitFor(() => packetsOf(Buffer.concat(chunks)), (p) => p.length >= count, 5_000)).slice(0, count);
+  const aedes = server.app.get(BrokerService).aedes as unknown as {
+    clients: Record<string, { _parser: { packet: Record<string, unknown>; _list: { append(chunk: Buffer): unknown } } }>;
+  };
+  return { socket, address, chunks, received, parser: aedes.clients[gatewayClientId(address)]._parser };
+}
+
 describe('report lane', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let server: RunningServer | undefined;
@@ -184,7 +206,7 @@ describe('report lane: PUBACKs held back to share a write (MQTT_PUBACK_DELAY_MS)
     await db?.drop();
   });
 
-  /** A gateway on a raw socket, its birth acknowledged; returns what it has read so far. */
+  /** A gateway on a raw socket, its birth acknowledged, to a fresh server holding PUBACKs for `delayMs`; what it reads goes to `chunks`. */
   /** `holdAbove`: MQTT_PUBACK_HOLD_ABOVE; 0 (the tests' few reports could never reach a threshold) unless given. */
   async function rawGateway(
     delayMs: number,
@@ -193,17 +215,10 @@ describe('report lane: PUBACKs held back to share a write (MQTT_PUBACK_DELAY_MS)
   ): Promise<{ address: { cluster: string; enterprise: string; gateway: string }; write(packet: Buffer): void }> {
     db = await freshDatabase('sqlite');
     server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: String(delayMs), MQTT_PUBACK_HOLD_ABOVE: String(holdAbove) });
-    const address = { cluster: CLUSTER, enterprise, gateway: 'gw1' };
-    const s = (socket = net.connect(server.mqttPort, '127.0.0.1'));
-    chunks = [];
-    s.on('data', (chunk) => chunks.push(chunk));
-    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
-    s.write(connectPacket(gatewayClientId(address)));
-    await waitFor(() => Buffer.concat(chunks).length, (n) => n >= 4); // CONNACK
-    s.write(publishPacket(gatewayTopic(address, 'birth'), birth(0), 1));
-    await waitFor(() => Buffer.concat(chunks).length, (n) => n >= 8);
-    chunks = [];
-    return { address, write: (packet) => s.write(packet) };
+    const gateway = await connectRawGateway(server, enterprise);
+    socket = gateway.socket;
+    chunks = gateway.chunks;
+    return { address: gateway.address, write: (packet) => gateway.socket.write(packet) };
   }
 
   /** Packet identifiers of the PUBACKs in one read. */
@@ -407,28 +422,18 @@ describe("report lane: the socket's chunks, the MQTT parser and its packet objec
     await db?.drop();
   });
 
-  /** A gateway on a raw socket with its birth acknowledged, PUBACKs at once; `received(n)`: the first n packets it read. */
+  /** A gateway on a raw socket to a fresh server that answers every PUBACK at once. */
   async function rawGateway(enterprise: string) {
     db = await freshDatabase('sqlite');
     server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: '0' });
-    const address = { cluster: CLUSTER, enterprise, gateway: 'gw1' };
-    const s = (socket = net.connect(server.mqttPort, '127.0.0.1'));
-    let bytes = Buffer.alloc(0);
-    s.on('data', (chunk: Buffer) => (bytes = Buffer.concat([bytes, chunk])));
-    const received = async (count: number) => (await waitFor(() => packetsOf(bytes), (p) => p.length >= count, 5_000)).slice(0, count);
-    await new Promise<void>((resolve) => s.once('connect', () => resolve()));
-    s.write(connectPacket(gatewayClientId(address)));
-    s.write(publishPacket(gatewayTopic(address, 'birth'), birth(0), 1));
-    await received(2); // CONNACK, PUBACK
-    const aedes = server.app.get(BrokerService).aedes as unknown as {
-      clients: Record<string, { _parser: { packet: Record<string, unknown>; _list: { append(chunk: Buffer): unknown } } }>;
-    };
-    return { s, address, received, parser: aedes.clients[gatewayClientId(address)]._parser };
+    const gateway = await connectRawGateway(server, enterprise);
+    socket = gateway.socket;
+    return gateway;
   }
   const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
 
   it("becomes the parser's next, emptied, and serves every kind of packet after it", async () => {
-    const { s, address, received, parser } = await rawGateway('reuse');
+    const { socket: s, address, received, parser } = await rawGateway('reuse');
 
     // Each report cut across two reads, as by a network with segments shorter than a report: the
     // parser reads it (a whole one in a chunk the lane reads itself, below).
@@ -438,11 +443,11 @@ describe("report lane: the socket's chunks, the MQTT parser and its packet objec
       s.write(packet.subarray(30));
     };
     await writeCut(publishPacket(reportTopic(address), report(1).payload, 2));
-    await received(3);
+    await received(1);
     const kept = parser.packet;
     expect(kept).toMatchObject({ cmd: null, retain: false, qos: 0, dup: false, length: -1, topic: null, payload: null });
     await writeCut(publishPacket(reportTopic(address), report(2).payload, 3));
-    await received(4);
+    await received(2);
     expect(parser.packet).toBe(kept);
 
     // Through Aedes' path on the same object: SUBSCRIBE (id 4), PINGREQ, a QoS 1 birth (id 5), then a report (id 6).
@@ -452,7 +457,7 @@ describe("report lane: the socket's chunks, the MQTT parser and its packet objec
     s.write(Buffer.from([0xc0, 0x00]));
     s.write(publishPacket(gatewayTopic(address, 'birth'), birth(2), 5));
     s.write(publishPacket(reportTopic(address), report(3).payload, 6));
-    const answers = (await received(8)).slice(4);
+    const answers = (await received(6)).slice(2);
     expect(answers.map((p) => [p.type, p.body.length >= 2 ? p.body.readUInt16BE(0) : null])).toEqual([
       [9, 4], // SUBACK
       [13, null], // PINGRESP
@@ -464,7 +469,7 @@ describe("report lane: the socket's chunks, the MQTT parser and its packet objec
   });
 
   it('reads whole reports itself and leaves the parser a report cut across reads, and a chunk from its first other packet on, in order', async () => {
-    const { s, address, received, parser } = await rawGateway('chunks');
+    const { socket: s, address, received, parser } = await rawGateway('chunks');
     const topic = reportTopic(address);
     // Chunks that reach the parser's buffer list.
     const list = parser._list;
@@ -477,23 +482,23 @@ describe("report lane: the socket's chunks, the MQTT parser and its packet objec
 
     // Three whole reports in one chunk.
     s.write(Buffer.concat([publishPacket(topic, report(1).payload, 2), publishPacket(topic, report(2).payload, 3), publishPacket(topic, report(3).payload, 4)]));
-    await received(5);
+    await received(3);
     expect(parsed).toBe(0);
     // A report cut across two reads; then a whole one again, the parser being back at a packet's start.
     const cut = publishPacket(topic, report(4).payload, 5);
     s.write(cut.subarray(0, 30));
     await pause();
     s.write(cut.subarray(30));
-    await received(6);
+    await received(4);
     expect(parsed).toBe(2);
     s.write(publishPacket(topic, report(5).payload, 6));
-    await received(7);
+    await received(5);
     expect(parsed).toBe(2);
     // A report, a birth (Aedes' path), a report behind it in one chunk: the parser reads from the birth on.
     s.write(Buffer.concat([publishPacket(topic, report(6).payload, 7), publishPacket(gatewayTopic(address, 'birth'), birth(6), 8), publishPacket(topic, report(7).payload, 9)]));
-    const answers = await received(10);
+    const answers = await received(8);
     expect(parsed).toBe(3);
-    expect(answers.slice(2).map((p) => [p.type, p.body.readUInt16BE(0)])).toEqual([2, 3, 4, 5, 6, 7, 8, 9].map((id) => [4, id]));
+    expect(answers.map((p) => [p.type, p.body.readUInt16BE(0)])).toEqual([2, 3, 4, 5, 6, 7, 8, 9].map((id) => [4, id]));
     // A report whose payload is the bytes of another whole report, cut just before them: the second
     // read begins like a report of this gateway but is the rest of the first (which is no JSON).
     const inner = publishPacket(topic, report(8).payload, 11);
@@ -501,7 +506,7 @@ describe("report lane: the socket's chunks, the MQTT parser and its packet objec
     s.write(outer.subarray(0, outer.length - inner.length));
     await pause();
     s.write(outer.subarray(outer.length - inner.length));
-    expect((await received(11))[10].body.readUInt16BE(0)).toBe(10);
+    expect((await received(9))[8].body.readUInt16BE(0)).toBe(10);
     const stats = await getJson<IngestStats>(server!, ApiRoutes.ingestStats);
     expect(stats).toMatchObject({ accepted: 7, rejected: 1, duplicates: 0, gaps: 0 });
     expect((await getJson<ClusterKpisResponse>(server!, ApiRoutes.kpis)).sales.yearToDateFen).toBe(fenOf([1, 2, 3, 4, 5, 6, 7]));

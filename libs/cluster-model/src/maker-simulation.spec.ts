@@ -1,6 +1,7 @@
 import { deviceStateGroup, encodePayload, readReport, reportPayloadSchema } from '@clusterpulse/contracts';
 import { dayOf, dayStart } from './calendar';
 import { generateCluster } from './cluster-generator';
+import type { Maker } from './maker';
 import { MakerSimulation, STEP_MS, type ReportBody } from './maker-simulation';
 import { createDeviceRegistry } from './registry';
 import { dayBook } from './sales-model';
@@ -12,7 +13,12 @@ const scenario = createScenario('baseline-2019');
 const start = dayStart(dayOf('2019-03-04'));
 
 function runReports(makerIndex: number, days: number, stepsPerReport: number): ReportBody[] {
-  const sim = new MakerSimulation(makers[makerIndex], scenario, registry, start);
+  return reportsOf(makers[makerIndex], days, stepsPerReport);
+}
+
+/** The reports of `maker` over `days` from the start, one every `stepsPerReport` simulated hours. */
+function reportsOf(maker: Maker, days: number, stepsPerReport: number): ReportBody[] {
+  const sim = new MakerSimulation(maker, scenario, registry, start);
   const reports: ReportBody[] = [];
   for (let s = 0; s < days * 24; s += stepsPerReport) {
     sim.advanceTo(start + (s + stepsPerReport) * STEP_MS);
@@ -79,16 +85,10 @@ describe('MakerSimulation', () => {
     expect(new Set(cluster.flatMap((m) => m.devices.map((d) => d.kind)))).toEqual(new Set(registry.models().map((m) => m.kind)));
     let reports = 0;
     for (const maker of cluster) {
-      for (const [days, steps] of [[2, 1], [7, 24]]) {
-        const sim = new MakerSimulation(maker, scenario, registry, start);
-        for (let s = 0; s < days * 24; s += steps) {
-          sim.advanceTo(start + (s + steps) * STEP_MS);
-          const r = sim.takeReport();
-          if (!r) continue;
-          const payload = Buffer.from(encodePayload(reportPayloadSchema, { v: 1, seq: 1, run: 'run-1', ...r }));
-          expect(readReport(payload)).toStrictEqual(JSON.parse(payload.toString()));
-          reports++;
-        }
+      for (const r of [...reportsOf(maker, 2, 1), ...reportsOf(maker, 7, 24)]) {
+        const payload = Buffer.from(encodePayload(reportPayloadSchema, { v: 1, seq: 1, run: 'run-1', ...r }));
+        expect(readReport(payload)).toStrictEqual(JSON.parse(payload.toString()));
+        reports++;
       }
     }
     expect(reports).toBeGreaterThan(3_000);
