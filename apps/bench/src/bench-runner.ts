@@ -6,7 +6,7 @@ import { DEFAULT_CLUSTER_ID, gatewayKindFilter } from '@clusterpulse/contracts';
 import type { BenchOptions } from './bench-options';
 import { ChildProcesses } from './child-processes';
 import { startClusterInstances } from './cluster-pipeline';
-import { latencySeries, markerTimes, percentile, sentAt, watermarkLatencies } from './latency';
+import { latencySeries, markerTimes, percentile, sentAt, slope, watermarkLatencies } from './latency';
 import { LoadFleet } from './load/load-fleet';
 import type { LoadShard, LoadStats } from './load/load-protocol';
 import { cpuSeconds, openFileLimits, rssBytes } from './proc-stats';
@@ -46,6 +46,13 @@ export interface PhaseResult {
   /** Reports written but not yet consumed, at the start and at the end of the window. */
   lagStart: number;
   lagEnd: number;
+  /**
+   * [s since the window opened, lag], once a second: the lag is the reports the load had written
+   * by then (its count history) minus those consumed. In --json only.
+   */
+  lagSeries: Array<[number, number]>;
+  /** Least-squares growth of the lag over the window, reports per second: a backlog that grows shows here, not in two snapshots. */
+  lagGrowthPerSecond: number | null;
   /** CPU seconds of the broker or server process per 1,000 consumed reports. */
   cpuSecondsPer1000: number | null;
   /** Average cores the broker or server process used in the window. */
@@ -58,6 +65,8 @@ export interface PhaseResult {
   /** RSS at the first and the last per-second sample of the window: growth under steady load. */
   rssBytesFirst: number | null;
   rssBytesLast: number | null;
+  /** [s since the window opened, RSS bytes], once a second. In --json only. */
+  rssSeries: Array<[number, number]>;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
   latencySamples: number;
@@ -330,22 +339,25 @@ export class BenchRunner {
 
       const begin = await this.sample(target, fleet);
       const benchCpuBegin = process.cpuUsage();
-      const rss: number[] = [];
+      const rss: Array<[number, number]> = [];
+      const consumedAt: Array<{ t: number; applied: number }> = [];
       const backlogs: number[] = [];
       const windowEnd = Date.now() + o.durationSeconds * 1000;
       for (let second = 1; Date.now() < windowEnd; second++) {
         await sleep(Math.min(1_000, windowEnd - Date.now()));
         this.check(target);
         const r = sumOver(target, rssBytes);
-        if (r !== null) rss.push(r);
+        if (r !== null) rss.push([(Date.now() - begin.t) / 1000, r]);
+        const t = Date.now();
+        const c = await target.consumed().catch(() => null);
+        if (c) consumedAt.push({ t, applied: c.applied });
         if (second % BACKLOG_SAMPLE_EVERY === 0) {
           const b = await target.backlog().catch(() => null);
           if (b) backlogs.push(b.value);
         }
         if (o.verbose) {
-          const t = fleet.totals();
-          const c = await target.consumed().catch(() => null);
-          this.log(`  sent ${t.sent} acked ${t.acked} consumed ${c?.applied ?? '?'} inflight ${t.inflight} owed ${t.owed} connected ${t.connected}`);
+          const l = fleet.totals();
+          this.log(`  sent ${l.sent} acked ${l.acked} consumed ${c?.applied ?? '?'} inflight ${l.inflight} owed ${l.owed} connected ${l.connected}`);
         }
       }
       const benchCpu = process.cpuUsage(benchCpuBegin);
@@ -376,6 +388,7 @@ export class BenchRunner {
       const consumedDelta = end.consumed - begin.consumed;
       const cpuDelta = end.cpu !== null && begin.cpu !== null ? end.cpu - begin.cpu : null;
       const latency = this.latency(fleet, target, begin.t, end.t);
+      const lagSeries = this.lagSeries(fleet, consumedAt, begin.t);
       for (const error of fleet.errors) notes.push(error);
       return {
         phase,
@@ -390,13 +403,16 @@ export class BenchRunner {
         sustainedPerSecond: consumedDelta / windowSeconds,
         lagStart: begin.load.sent - begin.consumed,
         lagEnd: end.load.sent - end.consumed,
+        lagSeries,
+        lagGrowthPerSecond: slope(lagSeries),
         cpuSecondsPer1000: cpuDelta !== null && consumedDelta > 0 ? (cpuDelta / consumedDelta) * 1000 : null,
         cores: cpuDelta !== null ? cpuDelta / windowSeconds : null,
         benchCores: (benchCpu.user + benchCpu.system) / 1e6 / windowSeconds,
         loadCores: end.loadCpu !== null && begin.loadCpu !== null ? (end.loadCpu - begin.loadCpu) / windowSeconds : null,
-        rssBytesMax: rss.length ? Math.max(...rss) : null,
-        rssBytesFirst: rss.length ? rss[0] : null,
-        rssBytesLast: rss.length ? rss[rss.length - 1] : null,
+        rssBytesMax: rss.length ? Math.max(...rss.map(([, bytes]) => bytes)) : null,
+        rssBytesFirst: rss.length ? rss[0][1] : null,
+        rssBytesLast: rss.length ? rss[rss.length - 1][1] : null,
+        rssSeries: rss,
         latencyP50Ms: latency ? percentile(latency.latencies, 50) : null,
         latencyP99Ms: latency ? percentile(latency.latencies, 99) : null,
         latencySamples: latency?.latencies.length ?? 0,
@@ -435,6 +451,12 @@ export class BenchRunner {
     await sleep(60);
     const load = fleet.totals();
     return { t, cpu, loadCpu, consumed, load };
+  }
+
+  /** The lag at each moment consumption was read: the load's count then (its history, by time) minus what was consumed. */
+  private lagSeries(fleet: LoadFleet, consumedAt: Array<{ t: number; applied: number }>, from: number): Array<[number, number]> {
+    const sent = sentAt(fleet.countHistory(), consumedAt.map((c) => c.t));
+    return consumedAt.map((c, i) => [(c.t - from) / 1000, sent[i].sent - c.applied]);
   }
 
   private latency(fleet: LoadFleet, target: Target, from: number, to: number): { latencies: number[]; uncovered: number; series: Array<[number, number]> } | null {
@@ -484,7 +506,7 @@ export function summaryLine(r: PhaseResult): string {
     `cpu ${fmt(r.cpuSecondsPer1000, 3)} s/1000 reports (${fmt(r.cores, 2)} cores; load generator ${fmt(r.loadCores, 2)}, bench ${fmt(r.benchCores, 2)} cores)`,
     `rss ${r.rssBytesMax === null ? 'n/a' : `${Math.round(r.rssBytesMax / 2 ** 20)} MiB max (${mib(r.rssBytesFirst)} -> ${mib(r.rssBytesLast)} MiB over the window)`}`,
     r.phase === 'pipeline' ? `latency p50 ${fmt(r.latencyP50Ms)} ms p99 ${fmt(r.latencyP99Ms)} ms (${r.latencySamples} samples)` : '',
-    `lag ${r.lagStart} -> ${r.lagEnd}`,
+    `lag ${r.lagStart} -> ${r.lagEnd} (growth ${r.lagGrowthPerSecond === null ? 'n/a' : `${fmt(r.lagGrowthPerSecond, 1)} reports/s`} over ${r.lagSeries.length} samples)`,
     `counts: sent ${r.counts.sent} = applied ${r.counts.applied} + rejected ${r.counts.rejected} + duplicates ${r.counts.duplicates}: ${r.counts.addsUp ? 'adds up' : 'DOES NOT ADD UP'}`,
     ...r.notes.map((note) => `note: ${note}`),
   ]

@@ -1,4 +1,4 @@
-import { latencySeries, markerTimes, percentile, sentAt, watermarkLatencies } from './latency';
+import { latencySeries, markerTimes, percentile, sentAt, slope, watermarkLatencies } from './latency';
 
 describe('watermark latency', () => {
   it('sums each worker’s latest count at or before a marker', () => {
@@ -57,5 +57,22 @@ describe('watermark latency', () => {
 
   it('places markers at a fixed step over the window', () => {
     expect(markerTimes(1000, 1300, 100)).toEqual([1000, 1100, 1200]);
+  });
+});
+
+describe('slope', () => {
+  it('is the least-squares growth per unit of x', () => {
+    expect(slope([[0, 10], [1, 12], [2, 14], [3, 16]])).toBeCloseTo(2, 12);
+    // A swing around a flat level does not grow.
+    expect(slope([[0, 100], [1, 900], [2, 100], [3, 900], [4, 900], [5, 100], [6, 900], [7, 100]])).toBeCloseTo(0, 12);
+    // Uneven x: the points [0, 0], [1, 1], [3, 3] lie on one line.
+    expect(slope([[0, 0], [1, 1], [3, 3]])).toBeCloseTo(1, 12);
+    expect(slope([[0, 5], [1, 3], [2, 1]])).toBeCloseTo(-2, 12);
+  });
+
+  it('is null without two distinct x', () => {
+    expect(slope([])).toBeNull();
+    expect(slope([[1, 5]])).toBeNull();
+    expect(slope([[2, 5], [2, 9]])).toBeNull();
   });
 });

@@ -100,3 +100,29 @@ export function markerTimes(from: number, to: number, stepMs: number): number[] 
   for (let t = from; t < to; t += stepMs) markers.push(t);
   return markers;
 }
+
+/**
+ * Least-squares slope of y over x (points as [x, y]); null for fewer than two distinct x. With
+ * the lag sampled every second of the window, it is the growth of the backlog in reports per
+ * second: two snapshots (start and end) measure where the lag happens to stand in its swing
+ * (latency × rate, several thousand reports at 20,000 gateways), not whether it grows.
+ */
+export function slope(points: Array<[number, number]>): number | null {
+  const n = points.length;
+  if (n < 2) return null;
+  let sx = 0;
+  let sy = 0;
+  for (const [x, y] of points) {
+    sx += x;
+    sy += y;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of points) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) * (x - mx);
+  }
+  return sxx === 0 ? null : sxy / sxx;
+}

@@ -18,7 +18,7 @@ export function resultsTable(results: PhaseResult[]): string {
     'server RSS MiB',
     'persistence backlog end (max)',
     'connected (load / server)',
-    'lag start -> end',
+    'lag start -> end (growth/s)',
     'counts add up',
   ];
   const rows: string[][] = [];
@@ -38,7 +38,7 @@ export function resultsTable(results: PhaseResult[]): string {
       pipe?.rssBytesMax != null ? num(pipe.rssBytesMax / 2 ** 20) : 'n/a',
       pipe ? (pipe.persistenceBacklog === null ? 'not exposed' : `${num(pipe.persistenceBacklog)} (${num(pipe.persistenceBacklogMax)})`) : 'n/a',
       `${num(main.connected)} / ${num(main.connectedServerSide)}`,
-      `${num(main.lagStart)} -> ${num(main.lagEnd)}`,
+      `${num(main.lagStart)} -> ${num(main.lagEnd)} (${main.lagGrowthPerSecond === null ? 'n/a' : num(main.lagGrowthPerSecond, 1)})`,
       results
         .filter((r) => r.gateways === g)
         .map((r) => `${r.phase}: ${r.counts.addsUp ? 'yes' : 'NO'} (${r.counts.sent} = ${r.counts.applied} + ${r.counts.rejected} + ${r.counts.duplicates})`)

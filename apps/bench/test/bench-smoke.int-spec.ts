@@ -44,6 +44,10 @@ describe('npm run bench (smoke)', () => {
       expect(r.sustainedPerSecond).toBeGreaterThan(0);
       expect(r.cpuSecondsPer1000).not.toBeNull();
       expect(r.rssBytesMax).not.toBeNull();
+      // One sample a second of the 3 s window: RSS and lag, and the lag's growth fitted over them.
+      expect(r.rssSeries.length).toBeGreaterThanOrEqual(2);
+      expect(r.lagSeries.length).toBe(r.rssSeries.length);
+      expect(r.lagGrowthPerSecond).not.toBeNull();
       expect(r.counts.sent).toBeGreaterThan(0);
       expect(r.counts.applied + r.counts.rejected + r.counts.duplicates).toBe(r.counts.sent);
       expect(r.counts.addsUp).toBe(true);
