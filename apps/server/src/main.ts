@@ -1,5 +1,6 @@
 import { bootstrap } from './bootstrap';
 import { PortInUseError } from './broker/broker.service';
+import { applyHeapGrowingPercent } from './common/heap-growth';
 import { ConfigError } from './config/config.schema';
 
 /** A shutdown that takes longer than this is abandoned: unflushed reports are replayed by the gateways. */
@@ -7,6 +8,7 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 bootstrap().then(
   (server) => {
+    applyHeapGrowingPercent(server.config.HEAP_GROWING_PERCENT);
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;

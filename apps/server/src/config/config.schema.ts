@@ -27,6 +27,8 @@ export const CONFIG_DEFAULTS = {
   MQTT_PUBACK_DELAY_MS: '1000',
   /** Reports a second from which PUBACKs are held back at all (0: at any rate); below it they leave at once. */
   MQTT_PUBACK_HOLD_ABOVE: '1000',
+  /** The old generation may grow to 1 + this/100 times what the last full collection kept (0: V8's own factor, up to 4). */
+  HEAP_GROWING_PERCENT: '100',
   DASHBOARD_DIR: DEFAULT_DASHBOARD_DIR,
   /** Empty: trainer commands are refused (403) until an operator sets a token. */
   TRAINER_TOKEN: '',
@@ -72,6 +74,7 @@ export const configSchema = z.object({
   MQTT_REPORT_LANE: bool.default(true),
   MQTT_PUBACK_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(Number(CONFIG_DEFAULTS.MQTT_PUBACK_DELAY_MS)),
   MQTT_PUBACK_HOLD_ABOVE: z.coerce.number().int().min(0).max(10_000_000).default(Number(CONFIG_DEFAULTS.MQTT_PUBACK_HOLD_ABOVE)),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(Number(CONFIG_DEFAULTS.HEAP_GROWING_PERCENT)),
   DASHBOARD_DIR: z.string().min(1).default(CONFIG_DEFAULTS.DASHBOARD_DIR),
   TRAINER_TOKEN: z
     .string()
