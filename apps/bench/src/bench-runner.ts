@@ -6,7 +6,7 @@ import { DEFAULT_CLUSTER_ID, gatewayKindFilter } from '@clusterpulse/contracts';
 import type { BenchOptions } from './bench-options';
 import { ChildProcesses } from './child-processes';
 import { startClusterInstances } from './cluster-pipeline';
-import { latencySeries, markerTimes, percentile, sentAt, slope, watermarkLatencies } from './latency';
+import { latencySeries, markerTimes, percentile, sentAt, sentBy, slope, watermarkLatencies } from './latency';
 import { LoadFleet } from './load/load-fleet';
 import type { LoadShard, LoadStats } from './load/load-protocol';
 import { cpuSeconds, openFileLimits, rssBytes } from './proc-stats';
@@ -47,8 +47,9 @@ export interface PhaseResult {
   lagStart: number;
   lagEnd: number;
   /**
-   * [s since the window opened, lag], once a second: the lag is the reports the load had written
-   * by then (its count history) minus those consumed. In --json only.
+   * [s since the window opened, lag], once a second: the reports the load had written by the time
+   * the consumed count was read (the first of its 50 ms count samples after that moment, so up to
+   * 50 ms of sending too many) minus those consumed. In --json only.
    */
   lagSeries: Array<[number, number]>;
   /** Least-squares growth of the lag over the window, reports per second: a backlog that grows shows here, not in two snapshots. */
@@ -348,9 +349,9 @@ export class BenchRunner {
         this.check(target);
         const r = sumOver(target, rssBytes);
         if (r !== null) rss.push([(Date.now() - begin.t) / 1000, r]);
-        const t = Date.now();
         const c = await target.consumed().catch(() => null);
-        if (c) consumedAt.push({ t, applied: c.applied });
+        // Read once the answer is in: everything consumed by then was written before it.
+        if (c) consumedAt.push({ t: Date.now(), applied: c.applied });
         if (second % BACKLOG_SAMPLE_EVERY === 0) {
           const b = await target.backlog().catch(() => null);
           if (b) backlogs.push(b.value);
@@ -453,10 +454,10 @@ export class BenchRunner {
     return { t, cpu, loadCpu, consumed, load };
   }
 
-  /** The lag at each moment consumption was read: the load's count then (its history, by time) minus what was consumed. */
+  /** The lag at each moment consumption was read: what the load had written by then (its count history) minus what was consumed. */
   private lagSeries(fleet: LoadFleet, consumedAt: Array<{ t: number; applied: number }>, from: number): Array<[number, number]> {
-    const sent = sentAt(fleet.countHistory(), consumedAt.map((c) => c.t));
-    return consumedAt.map((c, i) => [(c.t - from) / 1000, sent[i].sent - c.applied]);
+    const sent = sentBy(fleet.countHistory(), consumedAt.map((c) => c.t));
+    return consumedAt.map((c, i) => [(c.t - from) / 1000, sent[i] - c.applied]);
   }
 
   private latency(fleet: LoadFleet, target: Target, from: number, to: number): { latencies: number[]; uncovered: number; series: Array<[number, number]> } | null {

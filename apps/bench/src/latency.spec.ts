@@ -1,4 +1,4 @@
-import { latencySeries, markerTimes, percentile, sentAt, slope, watermarkLatencies } from './latency';
+import { latencySeries, markerTimes, percentile, sentAt, sentBy, slope, watermarkLatencies } from './latency';
 
 describe('watermark latency', () => {
   it('sums each worker’s latest count at or before a marker', () => {
@@ -18,6 +18,21 @@ describe('watermark latency', () => {
       { sent: 15, at: 150 },
       { sent: 27, at: 250 },
     ]);
+  });
+
+  it('sums each worker’s first count at or after a time, or its last one', () => {
+    const workers = [
+      [
+        { t: 200, sent: 20 },
+        { t: 100, sent: 10 },
+      ],
+      [
+        { t: 150, sent: 5 },
+        { t: 250, sent: 7 },
+      ],
+      [],
+    ];
+    expect(sentBy(workers, [50, 100, 160, 240, 300])).toEqual([15, 15, 27, 27, 27]);
   });
 
   it('measures from the newest sample counted to the first frame at or after it that covers the count', () => {

@@ -52,6 +52,33 @@ export function sentAt(workers: CountSample[][], markers: number[]): Array<{ sen
 }
 
 /**
+ * For each time t: the sum over workers of the first count sampled at or after t (a worker's last
+ * one if it has none later). Every report written before t is in it, so against what was consumed
+ * by t it gives a lag that is never negative: too large by at most one sampling interval of sending.
+ */
+export function sentBy(workers: CountSample[][], times: number[]): number[] {
+  const sorted = workers.map((samples) => [...samples].sort((a, b) => a.t - b.t));
+  return times.map((t) => {
+    let total = 0;
+    for (const samples of sorted) {
+      if (samples.length === 0) continue;
+      let lo = 0;
+      let hi = samples.length - 1;
+      let found = samples.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (samples[mid].t >= t) {
+          found = mid;
+          hi = mid - 1;
+        } else lo = mid + 1;
+      }
+      total += samples[found].sent;
+    }
+    return total;
+  });
+}
+
+/**
  * Latency (ms) of each marker (from sentAt, in time order) against one client's frames (in
  * arrival order), with the moment t' each was measured from; markers that no frame covers are
  * left out and counted in `uncovered`.
