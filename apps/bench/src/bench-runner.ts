@@ -357,8 +357,8 @@ export class BenchRunner {
           if (b) backlogs.push(b.value);
         }
         if (o.verbose) {
-          const l = fleet.totals();
-          this.log(`  sent ${l.sent} acked ${l.acked} consumed ${c?.applied ?? '?'} inflight ${l.inflight} owed ${l.owed} connected ${l.connected}`);
+          const t = fleet.totals();
+          this.log(`  sent ${t.sent} acked ${t.acked} consumed ${c?.applied ?? '?'} inflight ${t.inflight} owed ${t.owed} connected ${t.connected}`);
         }
       }
       const benchCpu = process.cpuUsage(benchCpuBegin);

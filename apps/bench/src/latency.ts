@@ -27,21 +27,12 @@ export interface FrameSample {
  * Latency is measured from that moment, so staleness of the samples never shortens it.
  */
 export function sentAt(workers: CountSample[][], markers: number[]): Array<{ sent: number; at: number }> {
-  const sorted = workers.map((samples) => [...samples].sort((a, b) => a.t - b.t));
+  const sorted = byTime(workers);
   return markers.map((t) => {
     let total = 0;
     let at = Number.NEGATIVE_INFINITY;
     for (const samples of sorted) {
-      let lo = 0;
-      let hi = samples.length - 1;
-      let found = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (samples[mid].t <= t) {
-          found = mid;
-          lo = mid + 1;
-        } else hi = mid - 1;
-      }
+      const found = firstAfter(samples, t, false) - 1;
       if (found >= 0) {
         total += samples[found].sent;
         at = Math.max(at, samples[found].t);
@@ -57,25 +48,32 @@ export function sentAt(workers: CountSample[][], markers: number[]): Array<{ sen
  * by t it gives a lag that is never negative: too large by at most one sampling interval of sending.
  */
 export function sentBy(workers: CountSample[][], times: number[]): number[] {
-  const sorted = workers.map((samples) => [...samples].sort((a, b) => a.t - b.t));
+  const sorted = byTime(workers);
   return times.map((t) => {
     let total = 0;
     for (const samples of sorted) {
       if (samples.length === 0) continue;
-      let lo = 0;
-      let hi = samples.length - 1;
-      let found = samples.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (samples[mid].t >= t) {
-          found = mid;
-          hi = mid - 1;
-        } else lo = mid + 1;
-      }
-      total += samples[found].sent;
+      total += samples[Math.min(firstAfter(samples, t, true), samples.length - 1)].sent;
     }
     return total;
   });
+}
+
+/** Each worker's samples in time order. */
+function byTime(workers: CountSample[][]): CountSample[][] {
+  return workers.map((samples) => [...samples].sort((a, b) => a.t - b.t));
+}
+
+/** Index of the first sample (in time order) later than t, or at t too with `orAt`; the length if none. */
+function firstAfter(samples: CountSample[], t: number, orAt: boolean): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (samples[mid].t > t || (orAt && samples[mid].t === t)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /**
