@@ -5,8 +5,9 @@ import { setFlagsFromString } from 'node:v8';
  * before it collects again: a factor of 1 + percent/100. 0 leaves V8's own factor, which it picks
  * from its marking speed (up to 4). With the server's old-generation garbage cut down (item 24 of
  * docs/BENCHMARKS.md), full collections are rare, and V8's own factor let the heap of 18,976
- * gateways grow from about 310 MB kept to 865 MB between two of them: server RSS up to 1.1-1.4 GB,
- * against 0.84 GB with a factor of 2 at the same CPU per report.
+ * gateways grow from about 310 MB kept to 865 MB between two of them: server RSS up to 1,106-1,380
+ * MiB, against at most 899-901 MiB over five minutes with a factor of 2, at the same CPU per report
+ * (docs/BENCHMARKS.md, item 31).
  *
  * V8 reads the factor each time it sets the next limit, after a full collection, so setting it once
  * the process runs takes effect from the next one. It is a process-wide setting: the server's
