@@ -6,6 +6,7 @@ import type { RunningServer } from '../src/bootstrap';
 import { BrokerService } from '../src/broker/broker.service';
 import { MAX_HELD_PUBACKS, type PubackDelay } from '../src/broker/report-lane';
 import { IngestService } from '../src/ingest/ingest.service';
+import { FlushService } from '../src/persistence/flush.service';
 import { CLUSTER, birth, closeClient, connect, connectGateway, freshDatabase, getJson, report, reportTopic, startServer, waitFor } from './harness';
 
 // The report lane (src/broker/report-lane.ts) must be invisible: the same figures, the same
@@ -365,11 +366,15 @@ describe('report lane: acknowledgements written straight to the gateway', () => 
     expect(aedesPath.count).toBeGreaterThan(0);
   });
 
-  it('sends an acknowledgement with the held PUBACKs, in the one write that ends their quiet second', async () => {
+  /**
+   * A gateway on a raw socket, subscribed to its control topic and its birth acknowledged, to a
+   * fresh server holding PUBACKs for `delayMs` at any rate and flushing every 0.1 s (so that an
+   * acknowledgement is due at once); what it reads goes to `chunks`, one entry per read.
+   */
+  async function rawSubscribedGateway(delayMs: number, enterprise: string) {
     db = await freshDatabase('sqlite');
-    // A flush every 0.1 s: the acknowledgement is due long before the held PUBACK's quiet second ends.
-    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: '10000', MQTT_PUBACK_HOLD_ABOVE: '0', FLUSH_INTERVAL_MS: '100' });
-    const address = { cluster: CLUSTER, enterprise: 'ack-b', gateway: 'gw1' };
+    server = await startServer(db.url, { MQTT_PUBACK_DELAY_MS: String(delayMs), MQTT_PUBACK_HOLD_ABOVE: '0', FLUSH_INTERVAL_MS: '100' });
+    const address = { cluster: CLUSTER, enterprise, gateway: 'gw1' };
     const control = gatewayTopic(address, 'control');
     const s = (socket = net.connect(server.mqttPort, '127.0.0.1'));
     const chunks: Buffer[] = [];
@@ -383,6 +388,28 @@ describe('report lane: acknowledgements written straight to the gateway', () => 
     // CONNACK, SUBACK and the birth's PUBACK (a birth moves no watermark: nothing to acknowledge).
     await waitFor(() => packetsOf(Buffer.concat(chunks)).map((p) => p.type).sort(), (types) => types.join() === '2,4,9');
     chunks.length = 0;
+    return { address, control, s, chunks };
+  }
+
+  /** The packets of one read: the PUBACKs' packet identifiers, and the acknowledgements' watermarks after them. */
+  function readOf(chunk: Buffer, control: string): { pubacks: number[]; acks: number[] } {
+    const packets = packetsOf(chunk);
+    const pubacks = packets.filter((p) => p.type === 4);
+    const publications = packets.slice(pubacks.length);
+    expect(publications.every((p) => p.type === 3)).toBe(true);
+    return {
+      pubacks: pubacks.map((p) => p.body.readUInt16BE(0)),
+      acks: publications.map((p) => {
+        const topicLength = p.body.readUInt16BE(0);
+        expect(p.body.subarray(2, 2 + topicLength).toString()).toBe(control);
+        return (JSON.parse(p.body.subarray(2 + topicLength).toString()) as { seq: number }).seq;
+      }),
+    };
+  }
+
+  it('sends an acknowledgement with the held PUBACKs, in the one write that ends their quiet second', async () => {
+    // The acknowledgement is due long before the held PUBACK's quiet second ends.
+    const { address, control, s, chunks } = await rawSubscribedGateway(10_000, 'ack-b');
 
     // A report every 300 ms: a gateway that keeps publishing would have its PUBACKs held on, until
     // MAX_HELD_PUBACKS or the 10 s delay; the acknowledgement waiting beside them lets them go at
@@ -396,18 +423,35 @@ describe('report lane: acknowledgements written straight to the gateway', () => 
     })();
     await waitFor(() => chunks.length, (n) => n > 0, 5_000);
     expect(performance.now() - sent).toBeGreaterThanOrEqual(900);
-    const packets = packetsOf(chunks[0]);
-    const pubacks = packets.slice(0, -1);
+    const { pubacks, acks } = readOf(chunks[0], control);
     expect(pubacks.length).toBeGreaterThan(0);
     expect(pubacks.length).toBeLessThan(MAX_HELD_PUBACKS);
-    expect(packets.map((p) => p.type)).toEqual([...pubacks.map(() => 4), 3]);
-    expect(pubacks.map((p) => p.body.readUInt16BE(0))).toEqual(pubacks.map((_, i) => 3 + i));
-    const ack = packets[packets.length - 1].body;
-    const topicLength = ack.readUInt16BE(0);
-    expect(ack.subarray(2, 2 + topicLength).toString()).toBe(control);
+    expect(pubacks).toEqual(pubacks.map((_, i) => 3 + i));
     // Acknowledged at the first flush after the first report (a gateway hears one at most every 3 s).
-    expect(JSON.parse(ack.subarray(2 + topicLength).toString())).toEqual({ v: 1, cmd: 'ack', seq: 1 });
+    expect(acks).toEqual([1]);
     await reports;
+  });
+
+  it('lets an acknowledgement due while no PUBACK is held wait for the next ones, and leave in their write', async () => {
+    const { address, control, s, chunks } = await rawSubscribedGateway(1000, 'ack-c');
+    const send = (seq: number) => s.write(publishPacket(reportTopic(address), report(seq).payload, 10 + seq));
+    // Report 1: its PUBACK is held a quiet second, and the acknowledgement of the first flush rides along.
+    send(1);
+    await waitFor(() => chunks.length, (n) => n === 1, 5_000);
+    expect(readOf(chunks[0], control)).toEqual({ pubacks: [11], acks: [1] });
+    // Report 2: its PUBACK leaves alone a quiet second later, before its acknowledgement is due (3 s
+    // after the last one).
+    send(2);
+    await waitFor(() => chunks.length, (n) => n === 2, 5_000);
+    expect(readOf(chunks[1], control)).toEqual({ pubacks: [12], acks: [] });
+    // Once that acknowledgement is sent, with nothing held to ride with, it waits for report 3's
+    // PUBACK (a quiet second on), and both leave in one write.
+    const flush = server!.app.get(FlushService) as unknown as { lastAckAt: Map<string, number> };
+    const firstAckAt = flush.lastAckAt.get(gatewayClientId(address));
+    await waitFor(() => flush.lastAckAt.get(gatewayClientId(address)), (at) => at !== firstAckAt, 5_000);
+    send(3);
+    await waitFor(() => chunks.length, (n) => n === 3, 5_000);
+    expect(readOf(chunks[2], control)).toEqual({ pubacks: [13], acks: [2] });
   });
 });
 

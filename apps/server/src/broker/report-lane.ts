@@ -337,9 +337,10 @@ export interface ReportLaneOptions {
 export interface ReportLaneHandle {
   readonly client: Client;
   /**
-   * Writes a QoS 0 publication straight to this connection, with any PUBACKs it holds in the
-   * same write, when its own subscription to exactly `topic` is the only one on the broker that
-   * could receive it (a gateway's control topic); false, having written nothing, otherwise.
+   * Writes a QoS 0 publication straight to this connection, when its own subscription to exactly
+   * `topic` is the only one on the broker that could receive it (a gateway's control topic); false,
+   * having written nothing, otherwise. While the lane holds PUBACKs back, the publication leaves
+   * in the write of the held ones, or of the next ones, within a quiet period; otherwise at once.
    */
   sendOwn(topic: string, payload: Buffer): boolean;
 }
@@ -570,10 +571,19 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
       at += 2;
       at += packets.write(topic, at, 'utf8');
       payload.copy(packets, at);
-      // PUBACKs held for a sweep leave within a quiet period: the publication goes with them, in
-      // their write, instead of a write of its own. Otherwise now, with any still held.
+      // Held PUBACKs leave at a sweep within a quiet period. While the lane holds them, the
+      // publication waits for that write, with the PUBACKs held now or those of the reports that
+      // come meanwhile (a gateway reporting every second sends one), instead of a write of its
+      // own. Otherwise it leaves now, with any still held.
       rider = rider === null ? packets : Buffer.concat([rider, packets]);
-      if (!(waiting && heldCount > 0)) writeHeld();
+      if (waiting) return true;
+      if (heldCount === 0 && pubacks?.holding === true) {
+        waiting = true;
+        publishedSince = false;
+        pubacks.hold(check);
+        return true;
+      }
+      writeHeld();
       return true;
     },
   };
