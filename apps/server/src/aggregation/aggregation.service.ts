@@ -84,6 +84,8 @@ export interface EnterpriseState {
   cells?: EnterpriseCells;
   /** Its devices per dashboard group: counted when first asked after its devices changed, then kept up to date. */
   groupCounts?: DeviceStateCounts;
+  /** What it adds to the cluster's counts (`AggregationService.deviceStateCounts`) now; undefined: nothing yet. */
+  counted?: DeviceStateCounts;
 }
 
 /**
@@ -200,7 +202,7 @@ function newGateway(id: string, enterpriseId: string, stored?: { lastSeq: number
 }
 
 function newEnterprise(info: EnterpriseInfo, described: boolean, devices: Map<string, DeviceInfo>): EnterpriseState {
-  return { info, described, online: false, devices, years: new Map(), cells: undefined, groupCounts: undefined };
+  return { info, described, online: false, devices, years: new Map(), cells: undefined, groupCounts: undefined, counted: undefined };
 }
 
 function newDevice(id: string, kind: string, line: string | undefined, state: string, outOfRange?: Set<string>): DeviceInfo {
@@ -276,6 +278,10 @@ export class AggregationService {
   persistDeviceStates = false;
 
   private pending = emptyFlushBatch();
+  /** The cluster's devices per group, as far as `counted` of every maker; see deviceStateCounts. */
+  private readonly groups: DeviceStateCounts = { running: 0, idle: 0, fault: 0, offline: 0, total: 0 };
+  /** Makers whose `counted` may be out of date. */
+  private readonly regroup = new Set<EnterpriseState>();
   private readonly spareCells: EnterpriseDayCell[] = [];
   private readonly dirtyGateways = new DirtyGateways();
   private readonly dirtyEnterprises = new Set<string>();
@@ -314,7 +320,9 @@ export class AggregationService {
     for (const row of state.enterprises) {
       const { online: _wasOnline, devices, ...info } = row;
       // Connections did not survive the restart: makers count as offline until their gateway is back.
-      this.enterprises.set(info.id, newEnterprise(info, true, new Map(devices.map((d) => [d.id, newDevice(d.id, d.kind, d.line, d.state)]))));
+      const ent = newEnterprise(info, true, new Map(devices.map((d) => [d.id, newDevice(d.id, d.kind, d.line, d.state)])));
+      this.enterprises.set(info.id, ent);
+      this.regroup.add(ent);
     }
     for (const row of state.enterpriseYears) {
       const { enterpriseId, year, ...cell } = row;
@@ -383,6 +391,7 @@ export class AggregationService {
     }
     ent.devices = devices;
     ent.groupCounts = undefined;
+    this.regroup.add(ent);
     this.dirtyGateways.mark(gw);
     this.dirtyEnterprises.add(address.enterprise);
     this.version++;
@@ -552,10 +561,24 @@ export class AggregationService {
       if (previous !== reading.state) {
         const own = ent.groupCounts;
         if (own && previous !== undefined) {
-          // A known device moved between groups: the maker's counts follow without a recount.
-          own[deviceStateGroup(previous as DeviceState)] -= 1;
-          own[deviceStateGroup(reading.state)] += 1;
-        } else ent.groupCounts = undefined;
+          // A known device moved between groups: the maker's counts follow without a recount, and
+          // so do the cluster's where they hold the maker's own (online). `groups` stays the sum of
+          // every maker's `counted`, whether or not the maker waits to be counted afresh.
+          const from = deviceStateGroup(previous as DeviceState);
+          const to = deviceStateGroup(reading.state);
+          own[from] -= 1;
+          own[to] += 1;
+          const counted = ent.counted;
+          if (ent.online && counted !== undefined) {
+            counted[from] -= 1;
+            counted[to] += 1;
+            this.groups[from] -= 1;
+            this.groups[to] += 1;
+          }
+        } else {
+          ent.groupCounts = undefined;
+          this.regroup.add(ent);
+        }
         if (this.persistDeviceStates) this.dirtyEnterprises.add(enterpriseId);
         if (reading.state === 'fault') {
           this.raise({ ts: report.ts, severity: 'critical', kind: 'fault', enterprise: enterpriseId, device: reading.id, message: `${reading.kind} ${reading.id} reports a fault` });
@@ -659,6 +682,7 @@ export class AggregationService {
         }),
       );
       ent.groupCounts = undefined;
+      this.regroup.add(ent);
     }
     for (const row of batch.gateways) {
       if (mine(row.enterpriseId)) continue;
@@ -737,31 +761,45 @@ export class AggregationService {
 
   /**
    * Devices per group of the dashboard's four (libs/kpi `deviceStateCounts` of every device's
-   * state): a maker offline takes its devices with it. Every push counts every device of the
-   * cluster, so a maker's own counts are kept, moved along as its devices change state, and
-   * counted afresh when its list of devices changes.
+   * state): a maker offline takes its devices with it. Of one maker, or of the whole cluster. Every
+   * dashboard push asks for the cluster's: a walk over every maker was a cache miss per maker, so
+   * the cluster's counts are kept, moved along as devices change state and counted afresh for the
+   * makers whose devices or connection changed (`regroup`) since the last time they were asked.
    */
   deviceStateCounts(enterprise?: EnterpriseState): DeviceStateCounts {
-    const counts: DeviceStateCounts = { running: 0, idle: 0, fault: 0, offline: 0, total: 0 };
-    const list = enterprise ? [enterprise] : this.enterprises.values();
-    for (const ent of list) {
-      counts.total += ent.devices.size;
-      if (!ent.online) {
-        counts.offline += ent.devices.size;
-        continue;
+    if (enterprise) return this.shareOf(enterprise);
+    const groups = this.groups;
+    for (const ent of this.regroup) {
+      const before = ent.counted;
+      if (before) {
+        groups.running -= before.running;
+        groups.idle -= before.idle;
+        groups.fault -= before.fault;
+        groups.offline -= before.offline;
+        groups.total -= before.total;
       }
-      let own = ent.groupCounts;
-      if (!own) {
-        own = { running: 0, idle: 0, fault: 0, offline: 0, total: ent.devices.size };
-        for (const device of ent.devices.values()) own[deviceStateGroup(device.state as DeviceState)] += 1;
-        ent.groupCounts = own;
-      }
-      counts.running += own.running;
-      counts.idle += own.idle;
-      counts.fault += own.fault;
-      counts.offline += own.offline;
+      const now = (ent.counted = this.shareOf(ent));
+      groups.running += now.running;
+      groups.idle += now.idle;
+      groups.fault += now.fault;
+      groups.offline += now.offline;
+      groups.total += now.total;
     }
-    return counts;
+    this.regroup.clear();
+    return { ...groups };
+  }
+
+  /** One maker's devices per group, from its own counts (counted afresh if its devices changed). */
+  private shareOf(ent: EnterpriseState): DeviceStateCounts {
+    const total = ent.devices.size;
+    if (!ent.online) return { running: 0, idle: 0, fault: 0, offline: total, total };
+    let own = ent.groupCounts;
+    if (!own) {
+      own = { running: 0, idle: 0, fault: 0, offline: 0, total };
+      for (const device of ent.devices.values()) own[deviceStateGroup(device.state as DeviceState)] += 1;
+      ent.groupCounts = own;
+    }
+    return { running: own.running, idle: own.idle, fault: own.fault, offline: own.offline, total };
   }
 
   /** Whether a cache entry (DayCells, EnterpriseCells) still points into the live maps, for this run and day. */
@@ -865,6 +903,7 @@ export class AggregationService {
     if (gw.online === online && ent.online === online) return;
     gw.online = online;
     ent.online = online;
+    this.regroup.add(ent);
     this.dirtyEnterprises.add(gw.enterpriseId);
     this.version++;
     if (!online) {
