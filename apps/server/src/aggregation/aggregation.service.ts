@@ -84,7 +84,7 @@ export interface EnterpriseState {
   cells?: EnterpriseCells;
   /** Its devices per dashboard group: counted when first asked after its devices changed, then kept up to date. */
   groupCounts?: DeviceStateCounts;
-  /** What it adds to the cluster's counts (`AggregationService.deviceStateCounts`) now; undefined: nothing yet. */
+  /** What it adds to the cluster's counts (`AggregationService.deviceStateCounts`) now: online, its `groupCounts` itself; undefined: nothing yet. */
   counted?: DeviceStateCounts;
 }
 
@@ -562,16 +562,13 @@ export class AggregationService {
         const own = ent.groupCounts;
         if (own && previous !== undefined) {
           // A known device moved between groups: the maker's counts follow without a recount, and
-          // so do the cluster's where they hold the maker's own (online). `groups` stays the sum of
-          // every maker's `counted`, whether or not the maker waits to be counted afresh.
+          // so do the cluster's where they count the maker by its own counts (online). `groups`
+          // stays the sum of every maker's `counted`, whether or not it waits to be counted afresh.
           const from = deviceStateGroup(previous as DeviceState);
           const to = deviceStateGroup(reading.state);
           own[from] -= 1;
           own[to] += 1;
-          const counted = ent.counted;
-          if (ent.online && counted !== undefined) {
-            counted[from] -= 1;
-            counted[to] += 1;
+          if (ent.counted === own) {
             this.groups[from] -= 1;
             this.groups[to] += 1;
           }
@@ -767,7 +764,7 @@ export class AggregationService {
    * makers whose devices or connection changed (`regroup`) since the last time they were asked.
    */
   deviceStateCounts(enterprise?: EnterpriseState): DeviceStateCounts {
-    if (enterprise) return this.shareOf(enterprise);
+    if (enterprise) return { ...this.shareOf(enterprise) };
     const groups = this.groups;
     for (const ent of this.regroup) {
       const before = ent.counted;
@@ -789,7 +786,10 @@ export class AggregationService {
     return { ...groups };
   }
 
-  /** One maker's devices per group, from its own counts (counted afresh if its devices changed). */
+  /**
+   * One maker's devices per group: of an online maker its own counts (counted afresh if its
+   * devices changed), the object itself, which a device's change of state moves along.
+   */
   private shareOf(ent: EnterpriseState): DeviceStateCounts {
     const total = ent.devices.size;
     if (!ent.online) return { running: 0, idle: 0, fault: 0, offline: total, total };
@@ -799,7 +799,7 @@ export class AggregationService {
       for (const device of ent.devices.values()) own[deviceStateGroup(device.state as DeviceState)] += 1;
       ent.groupCounts = own;
     }
-    return { running: own.running, idle: own.idle, fault: own.fault, offline: own.offline, total };
+    return own;
   }
 
   /** Whether a cache entry (DayCells, EnterpriseCells) still points into the live maps, for this run and day. */
