@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { bootstrap } from './bootstrap';
 import { PortInUseError } from './broker/broker.service';
 import { applyHeapGrowingPercent } from './common/heap-growth';
@@ -8,7 +9,7 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 bootstrap().then(
   (server) => {
-    applyHeapGrowingPercent(server.config.HEAP_GROWING_PERCENT);
+    new Logger('Main').log(applyHeapGrowingPercent(server.config.HEAP_GROWING_PERCENT));
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;

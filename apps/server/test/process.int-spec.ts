@@ -77,4 +77,27 @@ describe('the server process', () => {
       await db.drop();
     }
   });
+
+  // The heap's growth factor is a process-wide V8 setting: the entry point sets it, not bootstrap.
+  it('applies HEAP_GROWING_PERCENT once it runs, and logs what it set', async () => {
+    const db = await freshDatabase('sqlite');
+    const [httpPort, mqttPort] = [await freePort(), await freePort()];
+    const child: ChildProcess = spawn(process.execPath, [main], {
+      env: baseEnv({ LOG_LEVEL: 'info', HEAP_GROWING_PERCENT: '37', PORT: String(httpPort), MQTT_PORT: String(mqttPort), DATABASE_URL: db.url }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => output, (text) => text.includes('HEAP_GROWING_PERCENT=37'), 30_000);
+      expect(output).toContain('up to 1.37 times what the last one kept');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await db.drop();
+    }
+  });
 });

@@ -11,9 +11,12 @@ import { setFlagsFromString } from 'node:v8';
  *
  * V8 reads the factor each time it sets the next limit, after a full collection, so setting it once
  * the process runs takes effect from the next one. It is a process-wide setting: the server's
- * entry point applies it, not `bootstrap`, which tests run inside their own process.
+ * entry point applies it, not `bootstrap`, which tests run inside their own process. Returns what
+ * was set, for the entry point's log.
  */
-export function applyHeapGrowingPercent(percent: number): void {
+export function applyHeapGrowingPercent(percent: number): string {
   if (!Number.isInteger(percent) || percent < 0) throw new RangeError(`heap growing percent must be a whole number >= 0, got ${percent}`);
-  if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
+  if (percent === 0) return 'heap growth between full collections: V8 decides (HEAP_GROWING_PERCENT=0)';
+  setFlagsFromString(`--heap-growing-percent=${percent}`);
+  return `heap growth between full collections: up to ${1 + percent / 100} times what the last one kept (HEAP_GROWING_PERCENT=${percent})`;
 }
