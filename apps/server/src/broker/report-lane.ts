@@ -461,6 +461,12 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
     writeHeld();
     return false;
   };
+  /** Queues the connection for a sweep a quiet period on, which writes what it holds by then. */
+  const awaitSweep = () => {
+    waiting = true;
+    publishedSince = false;
+    pubacks!.hold(check);
+  };
   // The PUBACKs of every report parsed from one read leave in one write: the socket is corked at
   // the first and uncorked once the parser is through the chunk (the next tick).
   let corked = false;
@@ -491,11 +497,8 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
       // With any still held from before holding stopped, in order.
       writeHeld();
     } else if (heldCount >= MAX_HELD_PUBACKS) writeHeld();
-    else if (!waiting) {
-      waiting = true;
-      publishedSince = false;
-      pubacks!.hold(check);
-    } else publishedSince = true;
+    else if (!waiting) awaitSweep();
+    else publishedSince = true;
     if (c._keepaliveInterval > 0) c._keepaliveTimer?.refresh();
     deliver(payload);
   };
@@ -576,14 +579,10 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
       // come meanwhile (a gateway reporting every second sends one), instead of a write of its
       // own. Otherwise it leaves now, with any still held.
       rider = rider === null ? packets : Buffer.concat([rider, packets]);
+      // (Without a sweep to wait for, nothing is held: `take` queues one for the first it holds.)
       if (waiting) return true;
-      if (heldCount === 0 && pubacks?.holding === true) {
-        waiting = true;
-        publishedSince = false;
-        pubacks.hold(check);
-        return true;
-      }
-      writeHeld();
+      if (pubacks?.holding === true) awaitSweep();
+      else writeHeld();
       return true;
     },
   };
