@@ -201,6 +201,15 @@ function newGateway(id: string, enterpriseId: string, stored?: { lastSeq: number
   };
 }
 
+/** Adds `counts` times `sign` (1 or -1) to `into`, group by group. */
+function addCounts(into: DeviceStateCounts, counts: DeviceStateCounts, sign: 1 | -1): void {
+  into.running += sign * counts.running;
+  into.idle += sign * counts.idle;
+  into.fault += sign * counts.fault;
+  into.offline += sign * counts.offline;
+  into.total += sign * counts.total;
+}
+
 function newEnterprise(info: EnterpriseInfo, described: boolean, devices: Map<string, DeviceInfo>): EnterpriseState {
   return { info, described, online: false, devices, years: new Map(), cells: undefined, groupCounts: undefined, counted: undefined };
 }
@@ -765,25 +774,12 @@ export class AggregationService {
    */
   deviceStateCounts(enterprise?: EnterpriseState): DeviceStateCounts {
     if (enterprise) return { ...this.shareOf(enterprise) };
-    const groups = this.groups;
     for (const ent of this.regroup) {
-      const before = ent.counted;
-      if (before) {
-        groups.running -= before.running;
-        groups.idle -= before.idle;
-        groups.fault -= before.fault;
-        groups.offline -= before.offline;
-        groups.total -= before.total;
-      }
-      const now = (ent.counted = this.shareOf(ent));
-      groups.running += now.running;
-      groups.idle += now.idle;
-      groups.fault += now.fault;
-      groups.offline += now.offline;
-      groups.total += now.total;
+      if (ent.counted) addCounts(this.groups, ent.counted, -1);
+      addCounts(this.groups, (ent.counted = this.shareOf(ent)), 1);
     }
     this.regroup.clear();
-    return { ...groups };
+    return { ...this.groups };
   }
 
   /**
