@@ -14,6 +14,8 @@ export interface BenchOptions {
   pg: boolean;
   /** Server instances of the pipeline phase: 2 = cluster mode behind HAProxy (needs pg, Redis, haproxy). */
   instances: 1 | 2;
+  /** The server's MQTT_FRONTS: gateway sockets in this many front processes (0: in the server's own). */
+  fronts: number;
   wsClients: number;
   connectRate: number;
   maxPendingConnects: number;
@@ -44,6 +46,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   qos: 1,
   pg: false,
   instances: 1,
+  fronts: 0,
   wsClients: 4,
   connectRate: 2_000,
   maxPendingConnects: 512,
@@ -75,6 +78,8 @@ export const USAGE = `npm run bench -- [flags]
   --phases raw-broker,pipeline
   --instances 2           pipeline on two cluster-mode servers behind HAProxy (deploy/haproxy.cfg); needs --pg,
                           Redis on 127.0.0.1:6379 (database 14, emptied; BENCH_REDIS_URL) and the haproxy binary
+  --fronts 0              the server's MQTT_FRONTS: gateway sockets in this many front processes, each with an
+                          open-file limit of its own (CPU and RSS then summed over the server and its fronts)
   --ws-clients 4          WebSocket clients connected to the server during the pipeline phase
   --connect-rate 2000     new MQTT connections per second
   --max-pending 512       TCP/MQTT handshakes outstanding at once (the listener's backlog is finite)
@@ -140,6 +145,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         const v = value();
         if (v !== '1' && v !== '2') throw new RangeError(`--instances expects 1 or 2, got ${JSON.stringify(v)}`);
         o.instances = Number(v) as 1 | 2;
+        break;
+      }
+      case '--fronts': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 0 || v > 16) throw new RangeError(`--fronts expects 0-16, got ${JSON.stringify(v)}`);
+        o.fronts = v;
         break;
       }
       case '--phases': {
@@ -208,5 +219,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   }
   // Instances share figures and watermarks through the database: a SQLite file cannot be shared.
   if (o.instances > 1 && !o.pg) throw new RangeError('--instances 2 needs --pg');
+  if (o.instances > 1 && o.fronts > 0) throw new RangeError('--fronts runs with one instance');
   return o;
 }

@@ -9,7 +9,7 @@ import { startClusterInstances } from './cluster-pipeline';
 import { latencySeries, markerTimes, percentile, sentAt, sentBy, slope, watermarkLatencies } from './latency';
 import { LoadFleet } from './load/load-fleet';
 import type { LoadShard, LoadStats } from './load/load-protocol';
-import { cpuSeconds, openFileLimits, rssBytes } from './proc-stats';
+import { childPids, cpuSeconds, openFileLimits, rssBytes } from './proc-stats';
 import { CountingSubscriber } from './raw-broker/counting-subscriber';
 import { ServerProcess } from './server-process';
 import { TempDatabase } from './temp-database';
@@ -124,14 +124,20 @@ export class BenchRunner {
     this.log(`bench: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, open-file limit ${limits?.soft}/${limits?.hard}`);
     // Every gateway is a socket, hence a file descriptor, in the broker or server process, which
     // inherits this process's hard limit; past it the server cannot open its database or accept HTTP.
-    const ceiling = limits ? limits.hard - this.options.fdReserve : Infinity;
+    const ceiling = (phase: PhaseName) => {
+      if (!limits) return Infinity;
+      // With fronts the server holds none of the sockets: each front holds up to its own limit
+      // less its reserve (apps/server/src/broker/front-process.ts FRONT_RESERVED_DESCRIPTORS, 64).
+      if (phase === 'pipeline' && this.options.fronts > 0) return this.options.fronts * (limits.hard - 64);
+      return limits.hard - this.options.fdReserve;
+    };
     try {
       for (const requested of this.options.gateways) {
-        const gateways = Math.min(requested, ceiling);
-        if (gateways < requested) {
-          this.log(`bench: the open-file limit (${limits?.hard}) leaves room for ${gateways} gateways, not ${requested}; running ${gateways}`);
-        }
         for (const phase of this.options.phases) {
+          const gateways = Math.min(requested, ceiling(phase));
+          if (gateways < requested) {
+            this.log(`bench: the open-file limit (${limits?.hard}) leaves room for ${gateways} gateways in the ${phase} phase, not ${requested}; running ${gateways}`);
+          }
           this.log(`\n== ${phase} with ${gateways} gateways, ${this.options.ratePerGateway}/s each, QoS ${this.options.qos}, ${this.options.durationSeconds}s window ==`);
           try {
             const result = await this.runPhase(phase, gateways);
@@ -201,6 +207,7 @@ export class BenchRunner {
         await server.start({
           databaseUrl: database.url,
           pushIntervalMs: this.options.pushIntervalMs,
+          env: this.options.fronts > 0 ? { MQTT_FRONTS: String(this.options.fronts) } : undefined,
           nodeArgs: [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...this.options.serverNodeArgs],
           quiet: !this.options.verbose,
         });
@@ -220,6 +227,8 @@ export class BenchRunner {
     return {
       name: 'pipeline',
       pid: server.pid,
+      // The server and its front processes (MQTT_FRONTS), looked up at each reading since a front may be restarted.
+      pids: () => [server.pid, ...childPids(server.pid)],
       exited: () => server.exitReason,
       host: '127.0.0.1',
       mqttPort: server.mqttPort,
@@ -305,6 +314,7 @@ export class BenchRunner {
     const o = this.options;
     const target = phase === 'raw-broker' ? await this.startRawBroker() : o.instances > 1 ? await this.startClusterPipeline() : await this.startPipeline();
     const notes: string[] = [];
+    if (phase === 'pipeline' && o.fronts > 0) notes.push(`gateway sockets in ${o.fronts} front processes: CPU and RSS summed over the server and its fronts`);
     if (phase === 'pipeline' && o.instances > 1) notes.push('two cluster-mode instances behind HAProxy: CPU and RSS summed over both servers and the balancer');
     let fleet: LoadFleet | null = null;
     try {

@@ -22,13 +22,15 @@ export function resultsTable(results: PhaseResult[]): string {
     'counts add up',
   ];
   const rows: string[][] = [];
-  const counts = [...new Set(results.map((r) => r.gateways))];
+  // A row per gateway count asked for; the phases may have run fewer (the open-file limit is per process).
+  const counts = [...new Set(results.map((r) => r.requestedGateways))];
   for (const g of counts) {
-    const raw = results.find((r) => r.gateways === g && r.phase === 'raw-broker') ?? null;
-    const pipe = results.find((r) => r.gateways === g && r.phase === 'pipeline') ?? null;
+    const raw = results.find((r) => r.requestedGateways === g && r.phase === 'raw-broker') ?? null;
+    const pipe = results.find((r) => r.requestedGateways === g && r.phase === 'pipeline') ?? null;
     const main = pipe ?? raw!;
+    const ran = main.gateways < g ? `${num(main.gateways)} (of ${num(g)})` : num(g);
     rows.push([
-      main.requestedGateways > g ? `${num(g)} (of ${num(main.requestedGateways)})` : num(g),
+      raw && pipe && raw.gateways !== pipe.gateways ? `${ran}; raw broker ${num(raw.gateways)}` : ran,
       raw ? num(raw.sustainedPerSecond) : 'n/a',
       pipe ? num(pipe.sustainedPerSecond) : 'n/a',
       raw && pipe && raw.sustainedPerSecond > 0 ? num(pipe.sustainedPerSecond / raw.sustainedPerSecond, 2) : 'n/a',
@@ -40,7 +42,7 @@ export function resultsTable(results: PhaseResult[]): string {
       `${num(main.connected)} / ${num(main.connectedServerSide)}`,
       `${num(main.lagStart)} -> ${num(main.lagEnd)} (${main.lagGrowthPerSecond === null ? 'n/a' : num(main.lagGrowthPerSecond, 1)})`,
       results
-        .filter((r) => r.gateways === g)
+        .filter((r) => r.requestedGateways === g)
         .map((r) => `${r.phase}: ${r.counts.addsUp ? 'yes' : 'NO'} (${r.counts.sent} = ${r.counts.applied} + ${r.counts.rejected} + ${r.counts.duplicates})`)
         .join('; '),
     ]);

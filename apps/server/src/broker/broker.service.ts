@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/config.schema';
 import type { ReportLaneHandle } from './report-lane';
 import { withExactRetainedLookup, type RetainedStore } from './exact-retained';
 import { mqttConnectionCap, openFileLimit } from './fd-limit';
+import { FrontPool } from './fronts';
 
 /** How long a closing broker waits for the cluster-mode emitter to say goodbye to Redis. */
 const EMITTER_CLOSE_WAIT_MS = 2_000;
@@ -46,6 +47,10 @@ export class BrokerService {
   /** Connections with an open report lane, by client id (broker/report-lane.ts). */
   private readonly lanes = new Map<string, ReportLaneHandle>();
 
+  /** The front processes holding the gateways' sockets (`MQTT_FRONTS` > 0), once listening. */
+  private fronts: FrontPool | null = null;
+  private readonly frontCount: number;
+
   constructor(@Optional() @Inject(APP_CONFIG) config?: AppConfig) {
     const options: AedesOptions = {
       // No cap on messages in flight inside the emitter. With a cap (aedes' default is 100), slow
@@ -64,6 +69,7 @@ export class BrokerService {
     if (config?.CLUSTER_MODE === 'redis') Object.assign(options, this.clusteredOptions(config));
     else options.persistence = withExactRetainedLookup(memory() as unknown as RetainedStore) as unknown as AedesOptions['persistence'];
     this.aedes = new Aedes(options);
+    this.frontCount = config?.MQTT_FRONTS ?? 0;
     this.persistence = options.persistence;
     this.aedes.on('clientDisconnect', (client: Client) => {
       // A client that took over the id has its own lane by now.
@@ -120,21 +126,38 @@ export class BrokerService {
 
   async listen(port: number, host?: string): Promise<number> {
     await this.aedes.listen();
-    const server = net.createServer(this.aedes.handle);
-    const limit = openFileLimit();
-    const cap = mqttConnectionCap(limit);
-    if (cap !== null) {
-      // Past the cap Node closes new sockets at once: gateways retry, and HTTP still answers.
-      server.maxConnections = cap;
-      let dropped = 0;
-      server.on('drop', () => {
-        if (dropped++ === 0) {
-          setTimeout(() => {
-            this.logger.warn(`refused ${dropped} MQTT connections over the cap of ${cap} (open-file limit ${limit}): raise ulimit -n to connect more gateways`);
-            dropped = 0;
-          }, 10_000).unref();
-        }
+    let server: net.Server;
+    let cap: number | null;
+    let limit: number | null = null;
+    let dropped = 0;
+    const refused = () => {
+      if (dropped++ === 0) {
+        setTimeout(() => {
+          this.logger.warn(`refused ${dropped} MQTT connections over the cap of ${cap}${this.fronts ? ` in ${this.fronts.count} front processes` : ` (open-file limit ${limit})`}: raise ulimit -n${this.fronts ? ' or MQTT_FRONTS' : ''} to connect more gateways`);
+          dropped = 0;
+        }, 10_000).unref();
+      }
+    };
+    if (this.frontCount > 0) {
+      const fronts = new FrontPool(this.frontCount);
+      this.fronts = fronts;
+      await fronts.start();
+      cap = fronts.capacity;
+      // Accepted here but never read here: each socket goes to a front at once.
+      server = net.createServer({ pauseOnConnect: true }, (socket) => {
+        const conn = fronts.handOff(socket);
+        if (conn) this.aedes.handle(conn as unknown as net.Socket);
+        else refused();
       });
+    } else {
+      server = net.createServer(this.aedes.handle);
+      limit = openFileLimit();
+      cap = mqttConnectionCap(limit);
+      if (cap !== null) {
+        // Past the cap Node closes new sockets at once: gateways retry, and HTTP still answers.
+        server.maxConnections = cap;
+        server.on('drop', refused);
+      }
     }
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
@@ -151,8 +174,14 @@ export class BrokerService {
     });
     this.server = server;
     this.boundPort = (server.address() as net.AddressInfo).port;
-    this.logger.log(`MQTT broker listening on port ${this.boundPort}${cap === null ? '' : `, at most ${cap} connections (open-file limit ${limit})`}`);
+    const where = this.fronts ? ` in ${this.fronts.count} front processes (pids ${this.fronts.pids.join(', ')})` : ` (open-file limit ${limit})`;
+    this.logger.log(`MQTT broker listening on port ${this.boundPort}${cap === null ? '' : `, at most ${cap} connections${where}`}`);
     return this.boundPort;
+  }
+
+  /** The front processes' ids (`MQTT_FRONTS`), empty when the server holds the sockets itself. */
+  get frontPids(): number[] {
+    return this.fronts?.pids ?? [];
   }
 
   get listening(): boolean {
@@ -224,6 +253,9 @@ export class BrokerService {
       // close() above stopped new connections; aedes closed the live ones.
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
     }
+    const fronts = this.fronts;
+    this.fronts = null;
+    if (fronts) await fronts.close();
     const closePersistence = this.persistenceClose;
     this.persistenceClose = null;
     if (closePersistence) await closePersistence();

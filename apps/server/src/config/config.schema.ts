@@ -27,6 +27,8 @@ export const CONFIG_DEFAULTS = {
   MQTT_PUBACK_DELAY_MS: '1000',
   /** Reports a second from which PUBACKs are held back at all (0: at any rate); below it they leave at once. */
   MQTT_PUBACK_HOLD_ABOVE: '1000',
+  /** 0: gateway sockets live in the server process. N: in N front processes, each up to its own open-file limit (broker/fronts.ts). */
+  MQTT_FRONTS: '0',
   /** The old generation may grow to 1 + this/100 times what the last full collection kept (0: V8's own factor, up to 4). */
   HEAP_GROWING_PERCENT: '100',
   DASHBOARD_DIR: DEFAULT_DASHBOARD_DIR,
@@ -74,6 +76,7 @@ export const configSchema = z.object({
   MQTT_REPORT_LANE: bool.default(true),
   MQTT_PUBACK_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(Number(CONFIG_DEFAULTS.MQTT_PUBACK_DELAY_MS)),
   MQTT_PUBACK_HOLD_ABOVE: z.coerce.number().int().min(0).max(10_000_000).default(Number(CONFIG_DEFAULTS.MQTT_PUBACK_HOLD_ABOVE)),
+  MQTT_FRONTS: z.coerce.number().int().min(0).max(16).default(Number(CONFIG_DEFAULTS.MQTT_FRONTS)),
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(Number(CONFIG_DEFAULTS.HEAP_GROWING_PERCENT)),
   DASHBOARD_DIR: z.string().min(1).default(CONFIG_DEFAULTS.DASHBOARD_DIR),
   TRAINER_TOKEN: z

@@ -1,0 +1,168 @@
+import * as net from 'node:net';
+import { FrameKind, FrameReader, FrameWriter } from './front-link';
+import { openFileLimit } from './fd-limit';
+
+/**
+ * A front process (broker/fronts.ts): holds gateway sockets that the server accepted and handed
+ * over, and relays their bytes over a few links. It runs no MQTT: it reads, writes and closes
+ * sockets as the server says.
+ *
+ * Started by the server with the IPC channel (connections arrive on it) and its links at fds 4,
+ * 5, ... (how many: the first argument). Connection `id` always travels on link `id % links`, both
+ * ways, so its bytes keep their order. The front ends when a link or the IPC channel closes, that
+ * is when the server stops or dies.
+ */
+
+/** Descriptors a front keeps for itself: its links, IPC channel, stdio and Node's own. */
+export const FRONT_RESERVED_DESCRIPTORS = 64;
+
+/** A socket with this many unwritten bytes tells the server to hold its writes (as `write()` returning false would). */
+const HIGH_WATER_MARK = 64 * 1024;
+
+/**
+ * Bytes waiting for the server on one link past which the front stops reading that link's
+ * sockets, until the link drains: what the server cannot take stays in the gateways' socket
+ * buffers, and their QoS 1 windows, as it would with the sockets in the server.
+ */
+const LINK_HIGH_WATER_MARK = 4 * 1024 * 1024;
+
+/**
+ * How long a front gathers what its sockets read before it writes it to the link. A front's event
+ * loop turns over for a handful of sockets at a time: written every turn, the link took about as
+ * many system calls as the sockets did.
+ */
+const LINK_FLUSH_MS = 1;
+
+/** How long a socket the server ended may take to write what it holds before it is dropped. */
+const END_GRACE_MS = 5_000;
+
+/** Connections a front of this open-file limit may hold. */
+export function frontCapacity(limit: number | null): number {
+  return limit === null ? 1_000_000 : Math.max(1, limit - FRONT_RESERVED_DESCRIPTORS);
+}
+
+export type FrontMessage = ['ready', number] | ['handoff-failed', number];
+
+export function runFront(linkCount: number): void {
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('a front process is started by the server, with an IPC channel');
+  if (!Number.isInteger(linkCount) || linkCount < 1) throw new Error(`a front needs at least one link, got ${linkCount}`);
+  const links = Array.from({ length: linkCount }, (_, i) => new net.Socket({ fd: 4 + i, readable: true, writable: true }));
+  const writers = links.map((link) => new FrameWriter(link, LINK_FLUSH_MS));
+  const braked = links.map(() => false);
+  const sockets = new Map<number, net.Socket>();
+  const full = new Set<number>();
+  // The server may end a connection before its handle has come over the IPC channel.
+  const endedEarly = new Set<number>();
+  const linkOf = (id: number) => id % linkCount;
+
+  const onFrame = (kind: FrameKind, id: number, payload: Buffer) => {
+    const socket = sockets.get(id);
+    if (!socket) {
+      if (kind === FrameKind.Close) endedEarly.add(id);
+      return;
+    }
+    switch (kind) {
+      case FrameKind.Data:
+        socket.write(payload);
+        if (socket.writableLength > HIGH_WATER_MARK && !full.has(id)) {
+          full.add(id);
+          writers[linkOf(id)].frame(FrameKind.Full, id);
+        }
+        break;
+      case FrameKind.Close:
+        end(id, socket);
+        break;
+      case FrameKind.Pause:
+        (socket as PausableSocket).serverPaused = true;
+        socket.pause();
+        break;
+      case FrameKind.Resume:
+        (socket as PausableSocket).serverPaused = false;
+        if (!braked[linkOf(id)]) socket.resume();
+        break;
+    }
+  };
+
+  const end = (id: number, socket: net.Socket) => {
+    sockets.delete(id);
+    full.delete(id);
+    socket.end();
+    setTimeout(() => socket.destroy(), END_GRACE_MS).unref();
+  };
+
+  const brake = (k: number, on: boolean) => {
+    braked[k] = on;
+    for (const [id, socket] of sockets) {
+      if (linkOf(id) !== k) continue;
+      if (on) socket.pause();
+      else if (!(socket as PausableSocket).serverPaused) socket.resume();
+    }
+  };
+
+  const adopt = (id: number, socket: net.Socket) => {
+    if (endedEarly.delete(id)) {
+      socket.destroy();
+      return;
+    }
+    const k = linkOf(id);
+    const writer = writers[k];
+    sockets.set(id, socket);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      writer.frame(FrameKind.Data, id, chunk);
+      if (!braked[k] && links[k].writableLength + writer.pendingBytes > LINK_HIGH_WATER_MARK) brake(k, true);
+    });
+    socket.on('drain', () => {
+      if (full.delete(id) && sockets.get(id) === socket) writer.frame(FrameKind.Drained, id);
+    });
+    // 'close' follows every error; the server hears of the close once.
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      if (sockets.get(id) !== socket) return;
+      sockets.delete(id);
+      full.delete(id);
+      writer.frame(FrameKind.Close, id);
+    });
+    if (braked[k]) socket.pause();
+  };
+
+  process.on('message', (message: unknown, handle: unknown) => {
+    if (!Array.isArray(message) || message[0] !== 'connection' || typeof message[1] !== 'number') return;
+    if (handle instanceof net.Socket) adopt(message[1], handle);
+    else send(['handoff-failed', message[1]] satisfies FrontMessage);
+  });
+
+  const stop = () => {
+    for (const writer of writers) writer.close();
+    for (const socket of sockets.values()) socket.destroy();
+    sockets.clear();
+    process.exit(0);
+  };
+  links.forEach((link, k) => {
+    const reader = new FrameReader(onFrame);
+    link.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch (error) {
+        process.stderr.write(`${(error as Error).message}\n`);
+        stop();
+      }
+    });
+    link.on('drain', () => {
+      if (braked[k]) brake(k, false);
+    });
+    link.on('error', () => undefined);
+    link.on('close', stop);
+  });
+  process.on('disconnect', stop);
+  // Ctrl-C reaches the whole process group: the server ends its connections in order, then the links.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
+
+  send(['ready', frontCapacity(openFileLimit())] satisfies FrontMessage);
+}
+
+type PausableSocket = net.Socket & { serverPaused?: boolean };
+
+if (require.main === module) runFront(Number(process.argv[2]));
