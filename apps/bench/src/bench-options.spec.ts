@@ -1,4 +1,5 @@
 import { DEFAULT_OPTIONS, parseBenchArgs } from './bench-options';
+import { frontsFor } from './bench-runner';
 
 describe('bench flags', () => {
   it('defaults to 2,000 and 20,000 gateways at one QoS 1 report a second on SQLite', () => {
@@ -30,5 +31,28 @@ describe('bench flags', () => {
     [['--frobnicate']],
   ])('refuses %j', (argv) => {
     expect(() => parseBenchArgs(argv)).toThrow(RangeError);
+  });
+});
+
+describe('front processes of the pipeline', () => {
+  it('reads --fronts as a count or auto, auto by default', () => {
+    expect(DEFAULT_OPTIONS.fronts).toBe('auto');
+    expect(parseBenchArgs(['--fronts', '3']).fronts).toBe(3);
+    expect(parseBenchArgs(['--fronts', '0']).fronts).toBe(0);
+    expect(parseBenchArgs(['--fronts', 'auto']).fronts).toBe('auto');
+    expect(() => parseBenchArgs(['--fronts', '17'])).toThrow('--fronts expects 0-16');
+    expect(() => parseBenchArgs(['--fronts', 'two'])).toThrow('--fronts expects 0-16');
+    expect(() => parseBenchArgs(['--pg', '--instances', '2', '--fronts', '2'])).toThrow('--fronts runs with one instance');
+  });
+
+  it('uses fronts only for more gateways than the server can hold itself, as many as they fill', () => {
+    // Open-file limit 20,000: the server keeps 1,024 for itself, a front 64.
+    expect(frontsFor('auto', 2_000, 20_000, 1_024)).toBe(0);
+    expect(frontsFor('auto', 18_976, 20_000, 1_024)).toBe(0);
+    expect(frontsFor('auto', 18_977, 20_000, 1_024)).toBe(1);
+    expect(frontsFor('auto', 20_000, 20_000, 1_024)).toBe(2);
+    expect(frontsFor('auto', 40_000, 20_000, 1_024)).toBe(3);
+    expect(frontsFor('auto', 1_000_000, null, 1_024)).toBe(0);
+    expect(frontsFor(2, 100, 20_000, 1_024)).toBe(2);
   });
 });

@@ -14,8 +14,11 @@ export interface BenchOptions {
   pg: boolean;
   /** Server instances of the pipeline phase: 2 = cluster mode behind HAProxy (needs pg, Redis, haproxy). */
   instances: 1 | 2;
-  /** The server's MQTT_FRONTS: gateway sockets in this many front processes (0: in the server's own). */
-  fronts: number;
+  /**
+   * The server's MQTT_FRONTS: gateway sockets in this many front processes (0: in the server's
+   * own); 'auto': as many as a gateway count needs that one process's open-file limit cannot hold.
+   */
+  fronts: number | 'auto';
   wsClients: number;
   connectRate: number;
   maxPendingConnects: number;
@@ -46,7 +49,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   qos: 1,
   pg: false,
   instances: 1,
-  fronts: 0,
+  fronts: 'auto',
   wsClients: 4,
   connectRate: 2_000,
   maxPendingConnects: 512,
@@ -78,8 +81,9 @@ export const USAGE = `npm run bench -- [flags]
   --phases raw-broker,pipeline
   --instances 2           pipeline on two cluster-mode servers behind HAProxy (deploy/haproxy.cfg); needs --pg,
                           Redis on 127.0.0.1:6379 (database 14, emptied; BENCH_REDIS_URL) and the haproxy binary
-  --fronts 0              the server's MQTT_FRONTS: gateway sockets in this many front processes, each with an
-                          open-file limit of its own (CPU and RSS then summed over the server and its fronts)
+  --fronts auto           the server's MQTT_FRONTS: gateway sockets in this many front processes, each with an
+                          open-file limit of its own (CPU and RSS then summed over the server and its fronts);
+                          auto: none while one process's limit holds the gateways, else as many as they need
   --ws-clients 4          WebSocket clients connected to the server during the pipeline phase
   --connect-rate 2000     new MQTT connections per second
   --max-pending 512       TCP/MQTT handshakes outstanding at once (the listener's backlog is finite)
@@ -148,7 +152,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         break;
       }
       case '--fronts': {
-        const v = Number(value());
+        const raw = value();
+        if (raw === 'auto') {
+          o.fronts = 'auto';
+          break;
+        }
+        const v = Number(raw);
         if (!Number.isInteger(v) || v < 0 || v > 16) throw new RangeError(`--fronts expects 0-16, got ${JSON.stringify(v)}`);
         o.fronts = v;
         break;
@@ -219,6 +228,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   }
   // Instances share figures and watermarks through the database: a SQLite file cannot be shared.
   if (o.instances > 1 && !o.pg) throw new RangeError('--instances 2 needs --pg');
-  if (o.instances > 1 && o.fronts > 0) throw new RangeError('--fronts runs with one instance');
+  if (o.instances > 1 && typeof o.fronts === 'number' && o.fronts > 0) throw new RangeError('--fronts runs with one instance');
   return o;
 }

@@ -9,7 +9,7 @@ import { startClusterInstances } from './cluster-pipeline';
 import { latencySeries, markerTimes, percentile, sentAt, sentBy, slope, watermarkLatencies } from './latency';
 import { LoadFleet } from './load/load-fleet';
 import type { LoadShard, LoadStats } from './load/load-protocol';
-import { childPids, cpuSeconds, openFileLimits, rssBytes } from './proc-stats';
+import { childPids, cpuSeconds, openFileLimits, residentBytesOnce, rssBytes } from './proc-stats';
 import { CountingSubscriber } from './raw-broker/counting-subscriber';
 import { ServerProcess } from './server-process';
 import { TempDatabase } from './temp-database';
@@ -31,6 +31,8 @@ export interface PhaseResult {
   phase: PhaseName;
   /** Gateways asked for; `gateways` is fewer when the open-file limit does not allow them. */
   requestedGateways: number;
+  /** MQTT_FRONTS of the server in the pipeline phase (0: the sockets in the server itself). */
+  fronts: number;
   gateways: number;
   /** Gateways the load generator holds connected (CONNACK received, not closed) at the end of the window. */
   connected: number;
@@ -68,6 +70,12 @@ export interface PhaseResult {
   rssBytesLast: number | null;
   /** [s since the window opened, RSS bytes], once a second. In --json only. */
   rssSeries: Array<[number, number]>;
+  /**
+   * Where the target is several processes (fronts, cluster mode), the largest of the per-second
+   * samples of their resident memory with shared file pages counted once (`residentBytesOnce`);
+   * null for one process, whose RSS says it.
+   */
+  residentOnceBytesMax: number | null;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
   latencySamples: number;
@@ -112,6 +120,8 @@ interface Target {
 export class BenchRunner {
   private readonly children = new ChildProcesses();
   readonly failures: string[] = [];
+  /** MQTT_FRONTS of the pipeline phase running now. */
+  private frontsNow = 0;
 
   constructor(
     private readonly options: BenchOptions,
@@ -124,17 +134,19 @@ export class BenchRunner {
     this.log(`bench: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, open-file limit ${limits?.soft}/${limits?.hard}`);
     // Every gateway is a socket, hence a file descriptor, in the broker or server process, which
     // inherits this process's hard limit; past it the server cannot open its database or accept HTTP.
-    const ceiling = (phase: PhaseName) => {
+    const ceiling = (phase: PhaseName, fronts: number) => {
       if (!limits) return Infinity;
       // With fronts the server holds none of the sockets: each front holds up to its own limit
-      // less its reserve (apps/server/src/broker/front-process.ts FRONT_RESERVED_DESCRIPTORS, 64).
-      if (phase === 'pipeline' && this.options.fronts > 0) return this.options.fronts * (limits.hard - 64);
+      // less its reserve (apps/server/src/broker/front-process.ts FRONT_RESERVED_DESCRIPTORS).
+      if (phase === 'pipeline' && fronts > 0) return fronts * (limits.hard - FRONT_RESERVE);
       return limits.hard - this.options.fdReserve;
     };
     try {
       for (const requested of this.options.gateways) {
         for (const phase of this.options.phases) {
-          const gateways = Math.min(requested, ceiling(phase));
+          const fronts = phase === 'pipeline' && this.options.instances === 1 ? frontsFor(this.options.fronts, requested, limits?.hard ?? null, this.options.fdReserve) : 0;
+          this.frontsNow = fronts;
+          const gateways = Math.min(requested, ceiling(phase, fronts));
           if (gateways < requested) {
             this.log(`bench: the open-file limit (${limits?.hard}) leaves room for ${gateways} gateways in the ${phase} phase, not ${requested}; running ${gateways}`);
           }
@@ -207,7 +219,7 @@ export class BenchRunner {
         await server.start({
           databaseUrl: database.url,
           pushIntervalMs: this.options.pushIntervalMs,
-          env: this.options.fronts > 0 ? { MQTT_FRONTS: String(this.options.fronts) } : undefined,
+          env: this.frontsNow > 0 ? { MQTT_FRONTS: String(this.frontsNow) } : undefined,
           nodeArgs: [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...this.options.serverNodeArgs],
           quiet: !this.options.verbose,
         });
@@ -314,7 +326,7 @@ export class BenchRunner {
     const o = this.options;
     const target = phase === 'raw-broker' ? await this.startRawBroker() : o.instances > 1 ? await this.startClusterPipeline() : await this.startPipeline();
     const notes: string[] = [];
-    if (phase === 'pipeline' && o.fronts > 0) notes.push(`gateway sockets in ${o.fronts} front processes: CPU and RSS summed over the server and its fronts`);
+    if (phase === 'pipeline' && this.frontsNow > 0) notes.push(`gateway sockets in ${this.frontsNow} front processes (MQTT_FRONTS): CPU and RSS summed over the server and its fronts`);
     if (phase === 'pipeline' && o.instances > 1) notes.push('two cluster-mode instances behind HAProxy: CPU and RSS summed over both servers and the balancer');
     let fleet: LoadFleet | null = null;
     try {
@@ -351,6 +363,7 @@ export class BenchRunner {
       const begin = await this.sample(target, fleet);
       const benchCpuBegin = process.cpuUsage();
       const rss: Array<[number, number]> = [];
+      let residentOnceMax: number | null = null;
       const consumedAt: Array<{ t: number; applied: number }> = [];
       const backlogs: number[] = [];
       const windowEnd = Date.now() + o.durationSeconds * 1000;
@@ -359,6 +372,9 @@ export class BenchRunner {
         this.check(target);
         const r = sumOver(target, rssBytes);
         if (r !== null) rss.push([(Date.now() - begin.t) / 1000, r]);
+        const pids = target.pids?.() ?? [target.pid];
+        const once = pids.length > 1 ? residentBytesOnce(pids) : null;
+        if (once !== null) residentOnceMax = Math.max(residentOnceMax ?? 0, once);
         const c = await target.consumed().catch(() => null);
         // Read once the answer is in: everything consumed by then was written before it.
         if (c) consumedAt.push({ t: Date.now(), applied: c.applied });
@@ -403,6 +419,7 @@ export class BenchRunner {
       for (const error of fleet.errors) notes.push(error);
       return {
         phase,
+        fronts: phase === 'pipeline' ? this.frontsNow : 0,
         requestedGateways: gateways,
         gateways,
         connected: end.load.connected,
@@ -424,6 +441,7 @@ export class BenchRunner {
         rssBytesFirst: rss.length ? rss[0][1] : null,
         rssBytesLast: rss.length ? rss[rss.length - 1][1] : null,
         rssSeries: rss,
+        residentOnceBytesMax: residentOnceMax,
         latencyP50Ms: latency ? percentile(latency.latencies, 50) : null,
         latencyP99Ms: latency ? percentile(latency.latencies, 99) : null,
         latencySamples: latency?.latencies.length ?? 0,
@@ -484,6 +502,20 @@ export class BenchRunner {
   }
 }
 
+/** Descriptors a front keeps for itself (apps/server/src/broker/front-process.ts FRONT_RESERVED_DESCRIPTORS). */
+const FRONT_RESERVE = 64;
+
+/**
+ * The server's MQTT_FRONTS for a gateway count: the number asked for, or with 'auto' none while
+ * the server's own open-file limit (less its reserve) holds the gateways, and otherwise as many
+ * fronts as the gateways fill at one front's limit.
+ */
+export function frontsFor(option: number | 'auto', gateways: number, hardLimit: number | null, fdReserve: number): number {
+  if (option !== 'auto') return option;
+  if (hardLimit === null || gateways <= hardLimit - fdReserve) return 0;
+  return Math.ceil(gateways / (hardLimit - FRONT_RESERVE));
+}
+
 /**
  * Seconds between two scrapes of the server's /metrics in the window. A scrape lists every open
  * handle and descriptor of the server (prom-client's default process metrics): once a second at
@@ -515,7 +547,7 @@ export function summaryLine(r: PhaseResult): string {
     `${r.phase}: ${fmt(r.sustainedPerSecond)} reports/s sustained (offered ${fmt(r.offeredPerSecond)}/s)`,
     `connected ${r.connected}/${r.gateways} (server side ${fmt(r.connectedServerSide)})`,
     `cpu ${fmt(r.cpuSecondsPer1000, 3)} s/1000 reports (${fmt(r.cores, 2)} cores; load generator ${fmt(r.loadCores, 2)}, bench ${fmt(r.benchCores, 2)} cores)`,
-    `rss ${r.rssBytesMax === null ? 'n/a' : `${Math.round(r.rssBytesMax / 2 ** 20)} MiB max (${mib(r.rssBytesFirst)} -> ${mib(r.rssBytesLast)} MiB over the window)`}`,
+    `rss ${r.rssBytesMax === null ? 'n/a' : `${Math.round(r.rssBytesMax / 2 ** 20)} MiB max (${mib(r.rssBytesFirst)} -> ${mib(r.rssBytesLast)} MiB over the window)`}${r.residentOnceBytesMax === null ? '' : `; ${mib(r.residentOnceBytesMax)} MiB max with shared pages counted once`}`,
     r.phase === 'pipeline' ? `latency p50 ${fmt(r.latencyP50Ms)} ms p99 ${fmt(r.latencyP99Ms)} ms (${r.latencySamples} samples)` : '',
     `lag ${r.lagStart} -> ${r.lagEnd} (growth ${r.lagGrowthPerSecond === null ? 'n/a' : `${fmt(r.lagGrowthPerSecond, 1)} reports/s`} over ${r.lagSeries.length} samples)`,
     `counts: sent ${r.counts.sent} = applied ${r.counts.applied} + rejected ${r.counts.rejected} + duplicates ${r.counts.duplicates}: ${r.counts.addsUp ? 'adds up' : 'DOES NOT ADD UP'}`,

@@ -38,6 +38,31 @@ export function rssBytes(pid: number): number | null {
   }
 }
 
+/**
+ * Resident memory of several processes with the file pages they share counted once: the sum of
+ * their anonymous and shared-memory pages plus the largest of their file-backed pages. Node
+ * processes map the same binary (about 40 MB resident each), which a sum of RSS counts once per
+ * process. Null once any process is gone.
+ */
+export function residentBytesOnce(pids: number[]): number | null {
+  let anon = 0;
+  let file = 0;
+  for (const pid of pids) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    } catch {
+      return null;
+    }
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? NaN);
+    const [a, f, s] = [kb('RssAnon'), kb('RssFile'), kb('RssShmem')];
+    if (![a, f, s].every(Number.isFinite)) return null;
+    anon += a + s;
+    file = Math.max(file, f);
+  }
+  return (anon + file) * 1024;
+}
+
 /** The soft and hard limits on open files of a process, from /proc/<pid>/limits. */
 export function openFileLimits(pid: number | 'self' = 'self'): { soft: number; hard: number } | null {
   try {

@@ -28,7 +28,7 @@ export function resultsTable(results: PhaseResult[]): string {
     const raw = results.find((r) => r.requestedGateways === g && r.phase === 'raw-broker') ?? null;
     const pipe = results.find((r) => r.requestedGateways === g && r.phase === 'pipeline') ?? null;
     const main = pipe ?? raw!;
-    const ran = main.gateways < g ? `${num(main.gateways)} (of ${num(g)})` : num(g);
+    const ran = (main.gateways < g ? `${num(main.gateways)} (of ${num(g)})` : num(g)) + (pipe && pipe.fronts > 0 ? ` (${pipe.fronts} fronts)` : '');
     rows.push([
       raw && pipe && raw.gateways !== pipe.gateways ? `${ran}; raw broker ${num(raw.gateways)}` : ran,
       raw ? num(raw.sustainedPerSecond) : 'n/a',
@@ -37,7 +37,7 @@ export function resultsTable(results: PhaseResult[]): string {
       raw ? num(raw.cpuSecondsPer1000, 3) : 'n/a',
       pipe ? num(pipe.cpuSecondsPer1000, 3) : 'n/a',
       pipe ? `${num(pipe.latencyP50Ms)} / ${num(pipe.latencyP99Ms)}` : 'n/a',
-      pipe?.rssBytesMax != null ? num(pipe.rssBytesMax / 2 ** 20) : 'n/a',
+      pipe?.rssBytesMax != null ? num(pipe.rssBytesMax / 2 ** 20) + (pipe.residentOnceBytesMax != null ? ` (${num(pipe.residentOnceBytesMax / 2 ** 20)} shared pages once)` : '') : 'n/a',
       pipe ? (pipe.persistenceBacklog === null ? 'not exposed' : `${num(pipe.persistenceBacklog)} (${num(pipe.persistenceBacklogMax)})`) : 'n/a',
       `${num(main.connected)} / ${num(main.connectedServerSide)}`,
       `${num(main.lagStart)} -> ${num(main.lagEnd)} (${main.lagGrowthPerSecond === null ? 'n/a' : num(main.lagGrowthPerSecond, 1)})`,

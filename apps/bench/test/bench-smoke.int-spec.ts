@@ -59,3 +59,33 @@ describe('npm run bench (smoke)', () => {
     expect(output).toContain('adds up');
   }, 180_000);
 });
+
+describe('npm run bench --fronts (smoke)', () => {
+  it('runs the pipeline with the gateway sockets in front processes, and its counts add up', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-fronts-'));
+    try {
+      const json = path.join(dir, 'results.json');
+      const args = ['--gateways', '50', '--phases', 'pipeline', '--fronts', '2', '--duration', '3', '--warmup', '1', '--drain', '10', '--ws-clients', '1', '--json', json];
+      const child = spawn(process.execPath, [BENCH_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      if (code !== 0) throw new Error(`bench exited with ${code}:\n${output}`);
+
+      const [r] = (JSON.parse(fs.readFileSync(json, 'utf8')) as { results: PhaseResult[] }).results;
+      expect(r.fronts).toBe(2);
+      expect(r.connected).toBe(50);
+      expect(r.connectedServerSide).toBe(50);
+      expect(r.counts.sent).toBeGreaterThan(0);
+      expect(r.counts.addsUp).toBe(true);
+      expect(r.counts.rejected).toBe(0);
+      // Three processes measured: their memory with the binary's pages counted once is below the sum of their RSS.
+      expect(r.residentOnceBytesMax).not.toBeNull();
+      expect(r.residentOnceBytesMax!).toBeLessThan(r.rssBytesMax!);
+      expect(r.notes.join('\n')).toContain('gateway sockets in 2 front processes');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
