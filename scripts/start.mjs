@@ -26,18 +26,20 @@ const mqttPort = process.env.MQTT_PORT ?? '1883';
 const simulatorArgs = process.argv.slice(2);
 
 // One MQTT connection per maker, in the server and in the simulator alike: both need a descriptor
-// per maker and some to spare. Where the open-file limit is too low for the whole cluster, the demo
-// runs as many makers as fit and says so, rather than starving the server's HTTP and database.
-const FULL_CLUSTER = 20_000;
-const SPARE_DESCRIPTORS = 2_048;
+// per maker and some to spare. The simulator spreads its makers over processes by itself. Where the
+// open-file limit is too low for the whole cluster in the server, the server holds the connections
+// in front processes (MQTT_FRONTS) when a few suffice, and otherwise the demo runs as many makers as
+// fit and says so, rather than starving the server's HTTP and database.
+const { demoSize } = createRequire(import.meta.url)(path.join(root, 'scripts/demo-size.cjs'));
 // The simulator's own reading of the limit (apps/simulator/src/shards.ts).
 const { openFileLimit } = createRequire(import.meta.url)(path.join(root, 'apps/simulator/dist/shards.js'));
-const fdLimit = openFileLimit();
-if (!simulatorArgs.some((arg) => arg === '--makers' || arg.startsWith('--makers=')) && fdLimit !== null && fdLimit - SPARE_DESCRIPTORS < FULL_CLUSTER) {
-  const makers = Math.max(100, fdLimit - SPARE_DESCRIPTORS);
-  simulatorArgs.push('--makers', String(makers));
-  console.log(`The open-file limit (ulimit -n) is ${fdLimit}: running ${makers} of the cluster's ${FULL_CLUSTER} makers. Raise the limit to run them all.`);
-}
+const size = demoSize(openFileLimit(), {
+  makersGiven: simulatorArgs.some((arg) => arg === '--makers' || arg.startsWith('--makers=')),
+  fronts: process.env.MQTT_FRONTS ? Number(process.env.MQTT_FRONTS) : null,
+});
+if (size.makers !== null) simulatorArgs.push('--makers', String(size.makers));
+const serverEnv = size.fronts === null ? {} : { MQTT_FRONTS: String(size.fronts) };
+if (size.message) console.log(size.message);
 const credentialsFile = path.join(root, 'data', 'credentials.json');
 // The trainer panel needs a token; a demo without one gets a fresh token printed at start.
 const trainerToken = process.env.TRAINER_TOKEN || randomBytes(12).toString('base64url');
@@ -112,7 +114,7 @@ if (seed.status !== 0) {
   process.exit(1);
 }
 
-run('server', serverMain, [], { TRAINER_TOKEN: trainerToken });
+run('server', serverMain, [], { TRAINER_TOKEN: trainerToken, ...serverEnv });
 if (!(await waitForHttp(`http://127.0.0.1:${httpPort}${ApiRoutes.kpis}`, 60_000))) {
   if (!stopping) {
     console.error(`the server did not answer on port ${httpPort} within 60 s; stopping.`);
