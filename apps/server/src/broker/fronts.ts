@@ -10,9 +10,9 @@ import type { FrontMessage } from './front-process';
  * the server's, and the server speaks MQTT to each over a {@link FrontConnection}.
  *
  * Why: one socket is one file descriptor, and a process may hold at most its open-file limit of
- * them (20,000 on a machine whose hard limit cannot be raised). With fronts the server holds one
- * link per front, and each front up to its own limit of sockets. The system calls of reading and
- * writing every socket move to the fronts too; the server reads and writes each link in a few
+ * them (20,000 on a machine whose hard limit cannot be raised). With fronts the server holds a
+ * few links per front, and each front up to its own limit of sockets. The system calls of reading
+ * and writing every socket move to the fronts too; the server reads and writes each link in a few
  * large chunks per turn of its event loop.
  *
  * The server accepts every connection itself (`pauseOnConnect`, so it reads nothing) and hands
