@@ -9,6 +9,17 @@ import { SERVER_MAIN } from '../src/server-process';
 const BENCH_DIR = path.resolve(__dirname, '..');
 const BENCH_MAIN = path.join(BENCH_DIR, 'dist', 'main.js');
 
+/** Runs the compiled bench with these flags; its output, or an error with it if it exits non-zero. */
+async function runBench(args: string[]): Promise<string> {
+  const child = spawn(process.execPath, [BENCH_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`bench exited with ${code}:\n${output}`);
+  return output;
+}
+
 /**
  * The benchmark end to end with small numbers: the raw broker and the real server each take a
  * few seconds of load from 50 gateways. Only that it ran, that both phases measured something and
@@ -29,12 +40,7 @@ describe('npm run bench (smoke)', () => {
   it('measures the raw broker and the pipeline with 50 gateways, and every report sent is accounted for', async () => {
     const json = path.join(dir, 'results.json');
     const args = ['--gateways', '50', '--duration', '3', '--warmup', '1', '--drain', '10', '--ws-clients', '2', '--json', json];
-    const child = spawn(process.execPath, [BENCH_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    if (code !== 0) throw new Error(`bench exited with ${code}:\n${output}`);
+    const output = await runBench(args);
 
     const { results } = JSON.parse(fs.readFileSync(json, 'utf8')) as { results: PhaseResult[] };
     expect(results.map((r) => r.phase).sort()).toEqual(['pipeline', 'raw-broker']);
@@ -66,12 +72,7 @@ describe('npm run bench --fronts (smoke)', () => {
     try {
       const json = path.join(dir, 'results.json');
       const args = ['--gateways', '50', '--phases', 'pipeline', '--fronts', '2', '--duration', '3', '--warmup', '1', '--drain', '10', '--ws-clients', '1', '--json', json];
-      const child = spawn(process.execPath, [BENCH_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-      if (code !== 0) throw new Error(`bench exited with ${code}:\n${output}`);
+      const output = await runBench(args);
 
       const [r] = (JSON.parse(fs.readFileSync(json, 'utf8')) as { results: PhaseResult[] }).results;
       expect(r.fronts).toBe(2);

@@ -64,10 +64,9 @@ describe('MQTT_FRONTS: gateway sockets in front processes', () => {
   let output = '';
 
   const kpis = () => getJson<ClusterKpisResponse>({ httpPort } as Parameters<typeof getJson>[0], ApiRoutes.kpis);
-  const connectedMetric = async () => {
-    const text = await (await fetch(`http://127.0.0.1:${httpPort}${OpsRoutes.metrics}`)).text();
-    return Number(/^clusterpulse_gateways_connected (\S+)$/m.exec(text)?.[1]);
-  };
+  const metrics = async () => (await fetch(`http://127.0.0.1:${httpPort}${OpsRoutes.metrics}`)).text();
+  const metric = (text: string, name: string) => [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].map((m) => Number(m[1]));
+  const connectedMetric = async () => metric(await metrics(), 'clusterpulse_gateways_connected')[0];
 
   beforeAll(async () => {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', serverDir], { cwd: repoRoot, stdio: 'inherit' });
@@ -120,6 +119,13 @@ describe('MQTT_FRONTS: gateway sockets in front processes', () => {
     for (const n of held) expect(n).toBeGreaterThan(gateways / 4);
     expect(held[0] + held[1]).toBeGreaterThanOrEqual(gateways);
     expect(sockets(child.pid!)).toBeLessThan(gateways / 4);
+
+    // /metrics shows each front: its connections, and its own RSS once it has told it (every 5 s).
+    const text = await waitFor(metrics, (t) => metric(t, 'clusterpulse_mqtt_front_resident_bytes').every((v) => v > 10 * 2 ** 20), 15_000);
+    expect(metric(text, 'clusterpulse_mqtt_front_connections').sort()).toEqual([...held].map((n) => n - LINKS_PER_FRONT - 1).sort());
+    expect(metric(text, 'clusterpulse_mqtt_front_resident_bytes')).toHaveLength(2);
+    expect(metric(text, 'clusterpulse_mqtt_front_queued_bytes')).toHaveLength(2);
+    expect(metric(text, 'clusterpulse_mqtt_front_restarts')).toEqual([0]);
   });
 
   it('closes the connections of a front that dies and starts it again', async () => {
@@ -138,6 +144,7 @@ describe('MQTT_FRONTS: gateway sockets in front processes', () => {
     const after = await waitFor(() => childPids(child.pid!), (pids) => pids.length === 2 && !pids.includes(victim), 10_000);
     expect(after).toContain(survivor);
     expect(output).toContain(`exited with SIGKILL; its ${lost} connections closed; starting it again`);
+    expect(metric(await metrics(), 'clusterpulse_mqtt_front_restarts')).toEqual([1]);
 
     // The gateways reconnect, to either front, and report on.
     for (const i of closed) clients[i] = await connectGateway(mqttPort, gatewayOf(i));

@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/config.schema';
 import type { ReportLaneHandle } from './report-lane';
 import { withExactRetainedLookup, type RetainedStore } from './exact-retained';
 import { mqttConnectionCap, openFileLimit } from './fd-limit';
-import { FrontPool } from './fronts';
+import { FrontPool, type FrontStats } from './fronts';
 
 /** How long a closing broker waits for the cluster-mode emitter to say goodbye to Redis. */
 const EMITTER_CLOSE_WAIT_MS = 2_000;
@@ -177,6 +177,11 @@ export class BrokerService {
     const where = this.fronts ? ` in ${this.fronts.count} front processes (pids ${this.fronts.pids.join(', ')})` : ` (open-file limit ${limit})`;
     this.logger.log(`MQTT broker listening on port ${this.boundPort}${cap === null ? '' : `, at most ${cap} connections${where}`}`);
     return this.boundPort;
+  }
+
+  /** Each front's figures and the restarts so far (`MQTT_FRONTS`); null when the server holds the sockets itself. */
+  frontStats(): { fronts: FrontStats[]; restarts: number } | null {
+    return this.fronts ? { fronts: this.fronts.stats, restarts: this.fronts.restarts } : null;
   }
 
   /** The front processes' ids (`MQTT_FRONTS`), empty when the server holds the sockets itself. */

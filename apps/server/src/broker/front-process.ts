@@ -41,7 +41,11 @@ export function frontCapacity(limit: number | null): number {
   return limit === null ? 1_000_000 : Math.max(1, limit - FRONT_RESERVED_DESCRIPTORS);
 }
 
-export type FrontMessage = ['ready', number] | ['handoff-failed', number];
+/** How often a front tells the server its figures (for /metrics). */
+const STATS_EVERY_MS = 5_000;
+
+/** ready: its capacity; handoff-failed: a connection id; stats: its RSS, bytes waiting on its links, sockets held. */
+export type FrontMessage = ['ready', number] | ['handoff-failed', number] | ['stats', number, number, number];
 
 export function runFront(linkCount: number): void {
   const send = process.send?.bind(process);
@@ -161,6 +165,11 @@ export function runFront(linkCount: number): void {
   process.on('SIGTERM', () => undefined);
 
   send(['ready', frontCapacity(openFileLimit())] satisfies FrontMessage);
+  setInterval(() => {
+    let queued = 0;
+    for (let k = 0; k < linkCount; k++) queued += links[k].writableLength + writers[k].pendingBytes;
+    send(['stats', process.memoryUsage.rss(), queued, sockets.size] satisfies FrontMessage);
+  }, STATS_EVERY_MS).unref();
 }
 
 type PausableSocket = net.Socket & { serverPaused?: boolean };

@@ -36,6 +36,15 @@ function frontEntry(): string {
   return here.endsWith('.ts') ? here.replace(/([\\/])src([\\/])(?!.*[\\/]src[\\/])/, '$1dist$2').replace(/\.ts$/, '.js') : here;
 }
 
+export interface FrontStats {
+  index: number;
+  connections: number;
+  /** The front's RSS, as it last said (0 until it has). */
+  residentBytes: number;
+  /** Bytes waiting in the front for the server, on all its links. */
+  queuedBytes: number;
+}
+
 /** What a connection needs of its front: the writer of the link it travels on and the front's register of connections. */
 export interface FrontSide {
   writerOf(id: number): FrameWriter;
@@ -149,6 +158,9 @@ class Front implements FrontSide {
   /** Connection ids are the front's own: consecutive ones spread over its links. */
   private lastId = 0;
   capacity = 0;
+  /** The front's own figures, as it last told them (every 5 s). */
+  residentBytes = 0;
+  queuedBytes = 0;
   ready: Promise<void>;
   exited = false;
 
@@ -187,6 +199,9 @@ class Front implements FrontSide {
           this.capacity = message[1];
           clearTimeout(timer);
           resolve();
+        } else if (message[0] === 'stats') {
+          this.residentBytes = message[1];
+          this.queuedBytes = message[2];
         } else if (message[0] === 'handoff-failed') {
           this.connections.get(message[1])?.closedThere(new Error('the front could not take the connection'));
         }
@@ -223,6 +238,8 @@ export class FrontPool {
   private readonly logger = new Logger('MqttFronts');
   private readonly fronts: (Front | null)[];
   private closing = false;
+  /** Fronts started again after one died. */
+  restarts = 0;
 
   constructor(readonly count: number) {
     this.fronts = new Array<Front | null>(count).fill(null);
@@ -241,6 +258,13 @@ export class FrontPool {
   /** Connections held now, per front. */
   get held(): number[] {
     return this.fronts.map((front) => front?.connections.size ?? 0);
+  }
+
+  /** Each front's connections and its own figures, for /metrics. */
+  get stats(): FrontStats[] {
+    return this.fronts.flatMap((front, index) =>
+      front === null || front.exited ? [] : [{ index, connections: front.connections.size, residentBytes: front.residentBytes, queuedBytes: front.queuedBytes }],
+    );
   }
 
   /** The front processes' ids, for whoever measures them. */
@@ -268,6 +292,7 @@ export class FrontPool {
     this.logger.error(`MQTT front ${front.index} (pid ${front.child.pid}) exited with ${front.child.signalCode ?? front.child.exitCode}; its ${lost.length} connections closed; starting it again`);
     setTimeout(() => {
       if (this.closing) return;
+      this.restarts++;
       const next = this.spawn(front.index);
       this.fronts[front.index] = next;
       next.ready.catch((error: Error) => this.logger.error(error.message));

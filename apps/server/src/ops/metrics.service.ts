@@ -59,6 +59,10 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     });
     this.flush.onDuration((seconds) => duration.observe(seconds));
     const failures = new Gauge({ name: 'clusterpulse_flush_failures', help: 'Flushes that failed and were retried', registers });
+    const frontConnections = new Gauge({ name: 'clusterpulse_mqtt_front_connections', help: 'Gateway connections each front process holds (MQTT_FRONTS)', labelNames: ['front'], registers });
+    const frontResident = new Gauge({ name: 'clusterpulse_mqtt_front_resident_bytes', help: 'RSS of each front process, as it last reported (every 5 s)', labelNames: ['front'], registers });
+    const frontQueued = new Gauge({ name: 'clusterpulse_mqtt_front_queued_bytes', help: 'Bytes a front process holds for the server on its links, as it last reported', labelNames: ['front'], registers });
+    const frontRestarts = new Gauge({ name: 'clusterpulse_mqtt_front_restarts', help: 'Front processes started again after one died', registers });
     let appliedSeen = this.reportsApplied();
     this.refresh = () => {
       for (const [kind, n] of acceptedSince) messages.inc({ kind }, n);
@@ -70,6 +74,17 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
       ws.set(this.events.clients);
       backlog.set(this.agg.backlog());
       failures.set(this.flush.stats.failures);
+      const fronts = this.broker.frontStats();
+      if (fronts) {
+        for (const gauge of [frontConnections, frontResident, frontQueued]) gauge.reset();
+        for (const f of fronts.fronts) {
+          const front = String(f.index);
+          frontConnections.set({ front }, f.connections);
+          frontResident.set({ front }, f.residentBytes);
+          frontQueued.set({ front }, f.queuedBytes);
+        }
+        frontRestarts.set(fronts.restarts);
+      }
     };
   }
 
