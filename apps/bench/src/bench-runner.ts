@@ -120,8 +120,6 @@ interface Target {
 export class BenchRunner {
   private readonly children = new ChildProcesses();
   readonly failures: string[] = [];
-  /** MQTT_FRONTS of the pipeline phase running now. */
-  private frontsNow = 0;
 
   constructor(
     private readonly options: BenchOptions,
@@ -145,14 +143,13 @@ export class BenchRunner {
       for (const requested of this.options.gateways) {
         for (const phase of this.options.phases) {
           const fronts = phase === 'pipeline' && this.options.instances === 1 ? frontsFor(this.options.fronts, requested, limits?.hard ?? null, this.options.fdReserve) : 0;
-          this.frontsNow = fronts;
           const gateways = Math.min(requested, ceiling(phase, fronts));
           if (gateways < requested) {
             this.log(`bench: the open-file limit (${limits?.hard}) leaves room for ${gateways} gateways in the ${phase} phase, not ${requested}; running ${gateways}`);
           }
           this.log(`\n== ${phase} with ${gateways} gateways, ${this.options.ratePerGateway}/s each, QoS ${this.options.qos}, ${this.options.durationSeconds}s window ==`);
           try {
-            const result = await this.runPhase(phase, gateways);
+            const result = await this.runPhase(phase, gateways, fronts);
             if (gateways < requested) result.notes.push(`${requested} requested; the open-file limit ${limits?.hard} allows ${gateways}`);
             result.requestedGateways = requested;
             results.push(result);
@@ -206,7 +203,8 @@ export class BenchRunner {
     };
   }
 
-  private async startPipeline(): Promise<Target> {
+  /** `fronts`: the server's MQTT_FRONTS (0: it holds the sockets itself). */
+  private async startPipeline(fronts: number): Promise<Target> {
     const database = await TempDatabase.create(this.options.pg);
     const forget = this.children.onInterrupt(() => database.drop());
     const server = new ServerProcess(this.children);
@@ -219,7 +217,7 @@ export class BenchRunner {
         await server.start({
           databaseUrl: database.url,
           pushIntervalMs: this.options.pushIntervalMs,
-          env: this.frontsNow > 0 ? { MQTT_FRONTS: String(this.frontsNow) } : undefined,
+          env: fronts > 0 ? { MQTT_FRONTS: String(fronts) } : undefined,
           nodeArgs: [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...this.options.serverNodeArgs],
           quiet: !this.options.verbose,
         });
@@ -322,11 +320,11 @@ export class BenchRunner {
     };
   }
 
-  private async runPhase(phase: PhaseName, gateways: number): Promise<PhaseResult> {
+  private async runPhase(phase: PhaseName, gateways: number, fronts: number): Promise<PhaseResult> {
     const o = this.options;
-    const target = phase === 'raw-broker' ? await this.startRawBroker() : o.instances > 1 ? await this.startClusterPipeline() : await this.startPipeline();
+    const target = phase === 'raw-broker' ? await this.startRawBroker() : o.instances > 1 ? await this.startClusterPipeline() : await this.startPipeline(fronts);
     const notes: string[] = [];
-    if (phase === 'pipeline' && this.frontsNow > 0) notes.push(`gateway sockets in ${this.frontsNow} front processes (MQTT_FRONTS): CPU and RSS summed over the server and its fronts`);
+    if (fronts > 0) notes.push(`gateway sockets in ${fronts} front processes (MQTT_FRONTS): CPU and RSS summed over the server and its fronts`);
     if (phase === 'pipeline' && o.instances > 1) notes.push('two cluster-mode instances behind HAProxy: CPU and RSS summed over both servers and the balancer');
     let fleet: LoadFleet | null = null;
     try {
@@ -419,7 +417,7 @@ export class BenchRunner {
       for (const error of fleet.errors) notes.push(error);
       return {
         phase,
-        fronts: phase === 'pipeline' ? this.frontsNow : 0,
+        fronts,
         requestedGateways: gateways,
         gateways,
         connected: end.load.connected,

@@ -184,11 +184,6 @@ export class BrokerService {
     return this.fronts ? { fronts: this.fronts.stats, restarts: this.fronts.restarts } : null;
   }
 
-  /** The front processes' ids (`MQTT_FRONTS`), empty when the server holds the sockets itself. */
-  get frontPids(): number[] {
-    return this.fronts?.pids ?? [];
-  }
-
   get listening(): boolean {
     return this.server?.listening ?? false;
   }

@@ -44,8 +44,8 @@ export function frontCapacity(limit: number | null): number {
 /** How often a front tells the server its figures (for /metrics). */
 const STATS_EVERY_MS = 5_000;
 
-/** ready: its capacity; handoff-failed: a connection id; stats: its RSS, bytes waiting on its links, sockets held. */
-export type FrontMessage = ['ready', number] | ['handoff-failed', number] | ['stats', number, number, number];
+/** ready: its capacity; handoff-failed: a connection id; stats: its RSS and the bytes waiting on its links. */
+export type FrontMessage = ['ready', number] | ['handoff-failed', number] | ['stats', number, number];
 
 export function runFront(linkCount: number): void {
   const send = process.send?.bind(process);
@@ -168,7 +168,7 @@ export function runFront(linkCount: number): void {
   setInterval(() => {
     let queued = 0;
     for (let k = 0; k < linkCount; k++) queued += links[k].writableLength + writers[k].pendingBytes;
-    send(['stats', process.memoryUsage.rss(), queued, sockets.size] satisfies FrontMessage);
+    send(['stats', process.memoryUsage.rss(), queued] satisfies FrontMessage);
   }, STATS_EVERY_MS).unref();
 }
 

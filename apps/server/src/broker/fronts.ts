@@ -119,33 +119,26 @@ export class FrontConnection extends Duplex {
     else done();
   }
 
-  override _final(done: (error?: Error | null) => void): void {
+  /** Tells the front to close the socket, once, unless it closed there. */
+  private askFrontToClose(): void {
     if (!this.gone) this.writer.frame(FrameKind.Close, this.id);
     this.gone = true;
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    this.askFrontToClose();
     done();
     // The front closes the socket once it has written what it holds, and relays nothing more.
     this.push(null);
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
-    if (!this.gone) this.writer.frame(FrameKind.Close, this.id);
-    this.gone = true;
+    this.askFrontToClose();
     this.front.connections.delete(this.id);
     const held = this.heldWrite;
     this.heldWrite = null;
     held?.(error ?? new Error('connection closed'));
     done(error);
-  }
-
-  // What a net.Socket offers that a caller may use; the front sets its socket up itself.
-  setNoDelay(): this {
-    return this;
-  }
-  setKeepAlive(): this {
-    return this;
-  }
-  setTimeout(): this {
-    return this;
   }
 }
 
