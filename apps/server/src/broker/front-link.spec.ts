@@ -52,6 +52,34 @@ describe('the front link', () => {
     expect(() => new FrameReader(() => undefined).push(huge)).toThrow('frame of 4294967295 bytes');
   });
 
+  it('copies a frame as it is gathered, so the caller may reuse its buffer at once', async () => {
+    const written: Buffer[] = [];
+    const writer = new FrameWriter({ write: (chunk) => written.push(chunk) });
+    const shared = Buffer.alloc(32);
+    const got: [number, number, string][] = [];
+    const reader = new FrameReader((kind, id, payload) => got.push([kind, id, payload.toString()]));
+    // More than the writer gathers to begin with, so it grows while holding frames.
+    for (let i = 0; i < 2_000; i++) {
+      const text = `report ${i}`;
+      shared.write(text);
+      writer.frame(FrameKind.Data, i, shared, Buffer.byteLength(text));
+    }
+    writer.frameParts(FrameKind.Data, 9, [Buffer.from('ab'), Buffer.from(''), Buffer.from('cde')]);
+    await nextTurn();
+    expect(written).toHaveLength(1);
+    reader.push(written[0]);
+    expect(got).toHaveLength(2_001);
+    expect(got[0]).toEqual([FrameKind.Data, 0, 'report 0']);
+    expect(got[1_999]).toEqual([FrameKind.Data, 1_999, 'report 1999']);
+    expect(got[2_000]).toEqual([FrameKind.Data, 9, 'abcde']);
+
+    // What was written is the link's own: the next frames do not overwrite it.
+    const first = Buffer.from(written[0]);
+    writer.frame(FrameKind.Data, 1, Buffer.from('x'.repeat(100)));
+    await nextTurn();
+    expect(written[0]).toEqual(first);
+  });
+
   it('writes nothing once closed', async () => {
     const written: Buffer[] = [];
     const writer = new FrameWriter({ write: (chunk) => written.push(chunk) });

@@ -3,8 +3,9 @@
  * (a socket pair) carrying, for many gateway connections at once, what each one read and what
  * each one is to write, as frames of `[kind u8][connection u32][length u32][payload]`.
  *
- * Frames are gathered and leave in one write per turn of the event loop, so a read of a thousand
- * gateways' reports crosses the link in one system call, and so do their PUBACKs coming back.
+ * Frames are gathered and leave in one write per turn of the event loop (or per millisecond), so a
+ * read of a thousand gateways' reports crosses the link in one system call, and so do their
+ * PUBACKs coming back.
  */
 
 export const FRAME_HEADER_BYTES = 9;
@@ -34,12 +35,19 @@ export interface LinkSink {
   write(chunk: Buffer): unknown;
 }
 
+/** Where a writer gathers frames to begin with; it grows to the most one flush held. */
+const INITIAL_GATHER_BYTES = 16 * 1024;
+
 /**
  * Gathers frames and writes them to the link as one buffer: once per turn of the event loop
  * (`setImmediate`), or with `flushDelayMs`, at most that long after the first frame gathered.
+ *
+ * A frame's bytes are copied as it is gathered, into one buffer the writer keeps, so the caller may
+ * reuse its own at once (a front reads every socket into one buffer); each flush copies what is
+ * gathered out into a buffer of its own size, which the link holds until it is written.
  */
 export class FrameWriter {
-  private parts: Buffer[] = [];
+  private gather = Buffer.allocUnsafe(INITIAL_GATHER_BYTES);
   private bytes = 0;
   private scheduled = false;
   private closed = false;
@@ -54,31 +62,53 @@ export class FrameWriter {
     return this.bytes;
   }
 
-  frame(kind: FrameKind, connection: number, payload?: Buffer): void {
+  /** A frame; of `payload`, its first `length` bytes (all by default). */
+  frame(kind: FrameKind, connection: number, payload?: Uint8Array, length = payload?.length ?? 0): void {
     if (this.closed) return;
-    const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
-    header[0] = kind;
-    header.writeUInt32BE(connection, 1);
-    header.writeUInt32BE(payload?.length ?? 0, 5);
-    this.parts.push(header);
-    this.bytes += FRAME_HEADER_BYTES;
-    if (payload && payload.length > 0) {
-      this.parts.push(payload);
-      this.bytes += payload.length;
+    const at = this.header(kind, connection, length);
+    if (length > 0) this.gather.set(length === payload!.length ? payload! : payload!.subarray(0, length), at);
+    this.bytes = at + length;
+  }
+
+  /** One frame of the parts' bytes in a row (a stream's gathered writes). */
+  frameParts(kind: FrameKind, connection: number, parts: readonly Uint8Array[]): void {
+    if (this.closed) return;
+    let length = 0;
+    for (const part of parts) length += part.length;
+    let at = this.header(kind, connection, length);
+    for (const part of parts) {
+      this.gather.set(part, at);
+      at += part.length;
     }
+    this.bytes = at;
+  }
+
+  /** Writes a frame's header and makes room for its payload; returns where the payload goes. */
+  private header(kind: FrameKind, connection: number, length: number): number {
+    const need = this.bytes + FRAME_HEADER_BYTES + length;
+    if (need > this.gather.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.gather.length * 2));
+      this.gather.copy(grown, 0, 0, this.bytes);
+      this.gather = grown;
+    }
+    const at = this.bytes;
+    this.gather[at] = kind;
+    this.gather.writeUInt32BE(connection, at + 1);
+    this.gather.writeUInt32BE(length, at + 5);
     if (!this.scheduled) {
       this.scheduled = true;
       if (this.flushDelayMs > 0) setTimeout(this.flush, this.flushDelayMs);
       else setImmediate(this.flush);
     }
+    return at + FRAME_HEADER_BYTES;
   }
 
   /** Writes what is gathered now (also run on its own once per turn). */
   readonly flush = (): void => {
     this.scheduled = false;
-    if (this.parts.length === 0 || this.closed) return;
-    const out = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.bytes);
-    this.parts = [];
+    if (this.bytes === 0 || this.closed) return;
+    const out = Buffer.allocUnsafe(this.bytes);
+    this.gather.copy(out, 0, 0, this.bytes);
     this.bytes = 0;
     this.sink.write(out);
   };
@@ -86,7 +116,6 @@ export class FrameWriter {
   /** Drops what is gathered and writes nothing more. */
   close(): void {
     this.closed = true;
-    this.parts = [];
     this.bytes = 0;
   }
 }

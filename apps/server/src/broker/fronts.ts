@@ -105,17 +105,18 @@ export class FrontConnection extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.send(chunk, done);
+    if (!this.gone) this.writer.frame(FrameKind.Data, this.id, chunk);
+    this.sent(done);
   }
 
   override _writev(chunks: { chunk: Buffer }[], done: (error?: Error | null) => void): void {
-    this.send(chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk)), done);
+    if (!this.gone) this.writer.frameParts(FrameKind.Data, this.id, chunks.map((c) => c.chunk));
+    this.sent(done);
   }
 
-  private send(payload: Buffer, done: (error?: Error | null) => void): void {
-    if (this.gone) return done();
-    this.writer.frame(FrameKind.Data, this.id, payload);
-    if (this.full) this.heldWrite = done;
+  /** A write is done once framed, unless the front's socket is full: then when it drains. */
+  private sent(done: (error?: Error | null) => void): void {
+    if (this.full && !this.gone) this.heldWrite = done;
     else done();
   }
 
