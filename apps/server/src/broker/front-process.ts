@@ -57,6 +57,8 @@ export function runFront(linkCount: number): void {
   const links = Array.from({ length: linkCount }, (_, i) => new net.Socket({ fd: 4 + i, readable: true, writable: true }));
   const writers = links.map((link) => new FrameWriter(link, LINK_FLUSH_MS));
   const braked = links.map(() => false);
+  // The sockets each link's brake stopped, to start again when it lets go.
+  const stopped = links.map(() => new Set<net.Socket>());
   const sockets = new Map<number, net.Socket>();
   const full = new Set<number>();
   // The server may end a connection before its handle has come over the IPC channel.
@@ -88,7 +90,8 @@ export function runFront(linkCount: number): void {
         break;
       case FrameKind.Resume:
         (socket as PausableSocket).serverPaused = false;
-        if (!braked[linkOf(id)]) socket.resume();
+        if (braked[linkOf(id)]) stopped[linkOf(id)].add(socket);
+        else socket.resume();
         break;
     }
   };
@@ -100,13 +103,11 @@ export function runFront(linkCount: number): void {
     setTimeout(() => socket.destroy(), END_GRACE_MS).unref();
   };
 
-  const brake = (k: number, on: boolean) => {
-    braked[k] = on;
-    for (const [id, socket] of sockets) {
-      if (linkOf(id) !== k) continue;
-      if (on) socket.pause();
-      else if (!(socket as PausableSocket).serverPaused) socket.resume();
-    }
+  // Lets go of a link's brake: the sockets it stopped read again (unless the server paused them).
+  const release = (k: number) => {
+    braked[k] = false;
+    for (const socket of stopped[k]) if (!(socket as PausableSocket).serverPaused && !socket.destroyed) socket.resume();
+    stopped[k].clear();
   };
 
   const adopt = (id: number, socket: net.Socket) => {
@@ -116,9 +117,15 @@ export function runFront(linkCount: number): void {
     }
     const k = linkOf(id);
     const writer = writers[k];
+    // A braked link stops each of its sockets as it reads (what it read is sent), not all at once:
+    // a brake on and off every second or two would otherwise stop and start thousands of idle
+    // sockets each time, in system calls.
     socket = readingInto(socket, readBuffer, (bytes, buffer) => {
       writer.frame(FrameKind.Data, id, buffer, bytes);
-      if (!braked[k] && links[k].writableLength + writer.pendingBytes > LINK_HIGH_WATER_MARK) brake(k, true);
+      if (!braked[k] && links[k].writableLength + writer.pendingBytes > LINK_HIGH_WATER_MARK) braked[k] = true;
+      if (!braked[k]) return true;
+      stopped[k].add(socket);
+      return false;
     });
     sockets.set(id, socket);
     socket.setNoDelay(true);
@@ -133,7 +140,6 @@ export function runFront(linkCount: number): void {
       full.delete(id);
       writer.frame(FrameKind.Close, id);
     });
-    if (braked[k]) socket.pause();
   };
 
   process.on('message', (message: unknown, handle: unknown) => {
@@ -159,7 +165,7 @@ export function runFront(linkCount: number): void {
       }
     });
     link.on('drain', () => {
-      if (braked[k]) brake(k, false);
+      if (braked[k]) release(k);
     });
     link.on('error', () => undefined);
     link.on('close', stop);
@@ -178,7 +184,8 @@ export function runFront(linkCount: number): void {
 }
 
 /**
- * The socket that came over the IPC channel, made to read into `buffer` (`net.Socket`'s `onread`):
+ * The socket that came over the IPC channel, made to read into `buffer` (`net.Socket`'s `onread`;
+ * `onRead` returning false stops it, until `resume()`):
  * without it, every read allocates 64 KiB and leaves a buffer behind for the collector, ten
  * thousand times a second in a busy front.
  *
@@ -187,7 +194,7 @@ export function runFront(linkCount: number): void {
  * Node's `_handle` and `handle` option, which Node's own child_process and cluster modules use;
  * the tests of the fronts run through it.
  */
-function readingInto(received: net.Socket, buffer: Buffer, onRead: (bytes: number, buffer: Buffer) => void): net.Socket {
+function readingInto(received: net.Socket, buffer: Buffer, onRead: (bytes: number, buffer: Buffer) => boolean): net.Socket {
   const carrier = received as net.Socket & { _handle: { readStop(): number; reading?: boolean } | null };
   const handle = carrier._handle;
   if (!handle) throw new Error('a handed-over socket has no handle');
@@ -200,10 +207,7 @@ function readingInto(received: net.Socket, buffer: Buffer, onRead: (bytes: numbe
     writable: true,
     onread: {
       buffer,
-      callback: (bytes: number, into: Uint8Array) => {
-        onRead(bytes, into as Buffer);
-        return true;
-      },
+      callback: (bytes: number, into: Uint8Array) => onRead(bytes, into as Buffer),
     },
   } as net.SocketConstructorOpts);
   // Node counts the sockets a server handed over by the received socket's 'close' (for the
