@@ -1,4 +1,4 @@
-import { ApiRoutes, WS_PATH, gatewayTopic, type AlarmAckResponse, type AlarmListResponse, type ServerEvent } from '@clusterpulse/contracts';
+import { ApiRoutes, PARK_ALARM_AFTER, WS_PATH, gatewayTopic, type AlarmAckResponse, type AlarmListResponse, type ServerEvent } from '@clusterpulse/contracts';
 import type { MqttClient } from 'mqtt';
 import WebSocket from 'ws';
 import type { RunningServer } from '../src/bootstrap';
@@ -93,5 +93,37 @@ describe('alarms kept on the server', () => {
 
   it('answers 404 for an alarm it does not keep', async () => {
     expect((await ack('no-such-alarm', `Bearer ${TOKEN}`)).status).toBe(404);
+  });
+
+  it('answers 409 naming the park alarm for an alarm merged into one, and acknowledges nothing', async () => {
+    const makers = Array.from({ length: PARK_ALARM_AFTER }, (_, i) => ({ cluster: CLUSTER, enterprise: `e-south-${i}`, gateway: 'gw1' }));
+    const clients = await Promise.all(makers.map((a) => connectGateway(server!.mqttPort, a)));
+    try {
+      // The first one's alarm is listed before the others come: a screen could show it and ack it.
+      await clients[0].publishAsync(gatewayTopic(makers[0], 'birth'), birth(0, { park: 'South Park' }), { qos: 1 });
+      await clients[0].publishAsync(gatewayTopic(makers[0], 'report'), report(1, 1, 'fault').payload, { qos: 1 });
+      const { alarms: before } = await waitFor(() => getJson<AlarmListResponse>(server!, ApiRoutes.alarms), (r) => r.alarms.some((a) => a.enterprise === makers[0].enterprise));
+      const first = before.find((a) => a.enterprise === makers[0].enterprise)!;
+      for (let i = 1; i < makers.length; i++) {
+        await clients[i].publishAsync(gatewayTopic(makers[i], 'birth'), birth(0, { park: 'South Park' }), { qos: 1 });
+        await clients[i].publishAsync(gatewayTopic(makers[i], 'report'), report(1, 1, 'fault').payload, { qos: 1 });
+      }
+      const { alarms } = await waitFor(() => getJson<AlarmListResponse>(server!, ApiRoutes.alarms), (r) => r.alarms.some((a) => a.scope === 'park'));
+      const park = alarms.find((a) => a.scope === 'park')!;
+      expect(park.replaces).toContain(first.id);
+
+      const res = await ack(first.id, `Bearer ${TOKEN}`);
+      expect(res.status).toBe(409);
+      const body = (await res.json()) as { message: string };
+      expect(body.message).toContain(`merged into park alarm ${park.id}`);
+      expect(body.message).toContain(`(${PARK_ALARM_AFTER} makers with fault alarms in South Park): acknowledge that one`);
+      const after = await getJson<AlarmListResponse>(server!, ApiRoutes.alarms);
+      expect(after.alarms.find((a) => a.id === park.id)!.acknowledgedAt).toBeUndefined();
+
+      expect((await ack(park.id, `Bearer ${TOKEN}`)).status).toBe(200);
+      expect(((await (await ack(first.id, `Bearer ${TOKEN}`)).json()) as { message: string }).message).toContain('it is acknowledged');
+    } finally {
+      await Promise.all(clients.map((client) => closeClient(client)));
+    }
   });
 });

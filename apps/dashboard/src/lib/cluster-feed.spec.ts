@@ -22,6 +22,8 @@ class FixtureServer {
   kpis = kpisFixture();
   history = historyFixture(10);
   alarms: Alarm[] = [];
+  /** Alarms a park alarm took over since the page listed them: acknowledging one answers 409. */
+  merged: string[] = [];
   private http: Server | null = null;
   private ws: WebSocketServer | null = null;
 
@@ -32,6 +34,8 @@ class FixtureServer {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
+      const merged = this.merged.find((id) => req.method === 'POST' && req.url === ApiRoutes.alarmAck(id));
+      if (merged) return reply(409, { statusCode: 409, error: 'Conflict', message: `alarm ${merged} was merged into park alarm p1` });
       const acked = this.alarms.find((a) => req.method === 'POST' && req.url === ApiRoutes.alarmAck(a.id));
       if (acked) {
         if (req.headers.authorization !== 'Bearer op-token') return reply(403, { statusCode: 403, error: 'Forbidden', message: 'wrong trainer token' });
@@ -162,6 +166,26 @@ describe('ClusterFeed', () => {
     expect(server.requests).toContain(ApiRoutes.alarmAck('a7'));
     expect(feed.getState().alarms[0]).toMatchObject({ acknowledged: true, acknowledgedAt: 1234 });
     expect(feed.getState().ackError).toBeNull();
+  });
+
+  it('acknowledges all, passing over one a park alarm took over meanwhile', async () => {
+    server.alarms = [alarmFixture({ id: 'c3' }), alarmFixture({ id: 'c2' }), alarmFixture({ id: 'c1' })];
+    const port = await server.listen();
+    feed = startFeed(port);
+    await waitFor(() => feed!.getState().alarms.length === 3, 'the kept alarms');
+    server.merged = ['c2'];
+    await feed.acknowledgeAll();
+    expect(server.requests.filter((url) => url.endsWith('/ack'))).toEqual(['c3', 'c2', 'c1'].map((id) => ApiRoutes.alarmAck(id)));
+    expect(feed.getState().alarms.map((a) => [a.id, a.acknowledged])).toEqual([
+      ['c3', true],
+      ['c2', false],
+      ['c1', true],
+    ]);
+    expect(feed.getState().ackError).toBeNull();
+
+    // Acknowledged on its own, the merged one says why it was not.
+    await feed.acknowledge('c2');
+    expect(feed.getState().ackError).toBe('409 alarm c2 was merged into park alarm p1');
   });
 
   it('says why when the token is missing or refused, and keeps the alarm open', async () => {

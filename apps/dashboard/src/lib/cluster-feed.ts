@@ -111,24 +111,35 @@ export class ClusterFeed {
    * answer at once. Without the operator token nothing is sent and the page says why.
    */
   async acknowledge(id: string): Promise<void> {
+    await this.acknowledgeOne(id);
+  }
+
+  /**
+   * Every open alarm listed. One that a park alarm took over meanwhile (409: the park alarm comes
+   * on the WebSocket) is passed over; any other refusal stops the round.
+   */
+  async acknowledgeAll(): Promise<void> {
+    for (const alarm of this.state.alarms.filter((a) => !a.acknowledged)) {
+      const outcome = await this.acknowledgeOne(alarm.id);
+      if (outcome === 'merged') this.update({ ackError: null });
+      else if (outcome !== 'done') return;
+    }
+  }
+
+  private async acknowledgeOne(id: string): Promise<'done' | 'merged' | 'refused'> {
     const token = (this.options.token ?? readToken)().trim();
     if (!token) {
       this.update({ ackError: 'token' });
-      return;
+      return 'refused';
     }
     try {
       const { alarm } = await this.api.acknowledgeAlarm(id, token);
       this.markAcknowledged(alarm.id, alarm.acknowledgedAt ?? Date.now());
       this.update({ ackError: null });
+      return 'done';
     } catch (error) {
       this.update({ ackError: error instanceof ApiError ? `${error.status} ${error.message}` : error instanceof Error ? error.message : String(error) });
-    }
-  }
-
-  async acknowledgeAll(): Promise<void> {
-    for (const alarm of this.state.alarms.filter((a) => !a.acknowledged)) {
-      await this.acknowledge(alarm.id);
-      if (this.state.ackError) return;
+      return error instanceof ApiError && error.status === 409 ? 'merged' : 'refused';
     }
   }
 

@@ -128,6 +128,13 @@ describe('AlarmStoreService', () => {
         lastAt: T0 + (PARK_ALARM_AFTER + 1) * 60_000,
       });
       expect(new Set(park.replaces)).toEqual(new Set([...ids, last]));
+      // An acknowledgement of one of them, from a screen that had not heard of the park alarm yet:
+      // nothing is acknowledged, and the park alarm that took it over can be named.
+      expect(r.store.acknowledge(ids[0])).toBeNull();
+      expect(r.store.replacedBy(ids[0])).toMatchObject({ id: park.id, scope: 'park' });
+      expect(r.store.replacedBy(last)?.id).toBe(park.id);
+      expect(r.store.replacedBy('occ-unknown')).toBeNull();
+      expect(r.open()).toHaveLength(1);
     });
 
     it('stays one alarm through a park-wide power cut, counting occurrences and makers, and bounded', () => {

@@ -111,6 +111,15 @@ export class AlarmStoreService implements OnModuleDestroy {
     return copy(kept.alarm);
   }
 
+  /**
+   * The kept park alarm that took over alarm `id` (it lists `id` in `replaces`), or null: an
+   * acknowledgement of a condition alarm that a park alarm absorbed meanwhile is not lost silently.
+   */
+  replacedBy(id: string): Alarm | null {
+    for (const kept of this.kept.values()) if (kept.alarm.replaces?.includes(id)) return copy(kept.alarm);
+    return null;
+  }
+
   private add(occurrence: AlarmEvent): void {
     const condition = conditionKey(occurrence);
     const repeated = this.kept.get(this.openConditions.get(condition) ?? '');

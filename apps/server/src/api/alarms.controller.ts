@@ -1,6 +1,6 @@
 import { API_PREFIX, ApiRoutes, type AlarmAckResponse, type AlarmListResponse } from '@clusterpulse/contracts';
-import { Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ConflictException, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { AlarmStoreService } from '../aggregation/alarm-store.service';
 import { TrainerTokenGuard } from '../trainer/trainer-token.guard';
 import { AlarmAckDto, AlarmListDto } from './dto/alarms.dto';
@@ -28,9 +28,16 @@ export class AlarmsController {
   @ApiUnauthorizedResponse({ type: ApiErrorDto, description: 'no bearer token' })
   @ApiForbiddenResponse({ type: ApiErrorDto, description: 'wrong token, or TRAINER_TOKEN not set on the server' })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'no such alarm kept' })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'the alarm was merged into a park alarm (its message names it); nothing was acknowledged' })
   acknowledge(@Param('id') id: string): AlarmAckResponse {
     const alarm = this.alarms.acknowledge(id);
-    if (!alarm) throw new NotFoundException(`no alarm ${id}`);
-    return { alarm };
+    if (alarm) return { alarm };
+    const park = this.alarms.replacedBy(id);
+    if (park) {
+      const where = park.park ? `in ${park.park}` : 'in one park';
+      const state = park.acknowledgedAt === undefined ? 'acknowledge that one' : 'it is acknowledged';
+      throw new ConflictException(`alarm ${id} was merged into park alarm ${park.id} (${park.makers} makers with ${park.kind} alarms ${where}): ${state}`);
+    }
+    throw new NotFoundException(`no alarm ${id}`);
   }
 }
