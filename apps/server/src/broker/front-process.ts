@@ -21,8 +21,8 @@ const HIGH_WATER_MARK = 64 * 1024;
 
 /**
  * Bytes waiting for the server on one link past which the front stops reading that link's
- * sockets, until the link drains: what the server cannot take stays in the gateways' socket
- * buffers, and their QoS 1 windows, as it would with the sockets in the server.
+ * sockets (each after its next read), until the link drains: what the server cannot take stays in
+ * the gateways' socket buffers, and their QoS 1 windows, as it would with the sockets in the server.
  */
 const LINK_HIGH_WATER_MARK = 4 * 1024 * 1024;
 
