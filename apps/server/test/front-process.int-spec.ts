@@ -55,7 +55,7 @@ describe('a front process whose server stops reading', () => {
     }
   });
 
-  it('stops reading its sockets while the link is backed up, then relays every byte in order', async () => {
+  it('stops reading its sockets while the link is backed up, then relays every byte in order and every close', async () => {
     const link = front.stdio[4] as net.Socket;
     link.pause();
     const { port } = server.address() as net.AddressInfo;
@@ -81,14 +81,26 @@ describe('a front process whose server stops reading', () => {
     // The server reads again: the brake lets go, and every socket's bytes arrive, in order.
     const received = Array.from({ length: SOCKETS }, () => [] as Buffer[]);
     const counts = new Array<number>(SOCKETS).fill(0);
+    const closedThere = new Set<number>();
     const reader = new FrameReader((kind, id, payload) => {
-      expect(kind).toBe(FrameKind.Data);
-      received[id].push(Buffer.from(payload));
-      counts[id] += payload.length;
+      if (kind === FrameKind.Close) closedThere.add(id);
+      else {
+        received[id].push(Buffer.from(payload));
+        counts[id] += payload.length;
+      }
     });
     link.on('data', (chunk: Buffer) => reader.push(chunk));
     link.resume();
     await waitFor(() => counts, (c) => c.every((n) => n === BYTES_EACH), 60_000);
     received.forEach((chunks, id) => expect(Buffer.concat(chunks).equals(streamOf(id))).toBe(true));
+
+    // The sockets close at the gateways' end: the front tells the server each one, and Node's own
+    // count of the connections a server handed over (getConnections) follows them down to none.
+    const connections = () => new Promise<number>((resolve, reject) => server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
+    expect(closedThere.size).toBe(0);
+    expect(await connections()).toBe(SOCKETS);
+    for (const client of clients) client.destroy();
+    await waitFor(() => closedThere.size, (n) => n === SOCKETS, 10_000);
+    await waitFor(connections, (n) => n === 0, 10_000);
   });
 });
