@@ -249,11 +249,6 @@ export class FrontPool {
     return this.fronts.reduce((sum, front) => sum + (front?.capacity ?? 0), 0);
   }
 
-  /** Connections held now, per front. */
-  get held(): number[] {
-    return this.fronts.map((front) => front?.connections.size ?? 0);
-  }
-
   /** Each front's connections and its own figures, for /metrics. */
   get stats(): FrontStats[] {
     return this.fronts.flatMap((front, index) =>
