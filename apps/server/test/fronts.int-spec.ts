@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiRoutes, OpsRoutes, gatewayTopic, type ClusterKpisResponse, type GatewayAddress } from '@clusterpulse/contracts';
 import type { MqttClient } from 'mqtt';
+import { childPids } from '../../bench/src/proc-stats';
 import { FRONT_RESERVED_DESCRIPTORS } from '../src/broker/front-process';
 import { LINKS_PER_FRONT } from '../src/broker/fronts';
 import { CLUSTER, birth, closeClient, connectGateway, freePort, freshDatabase, getJson, report, reportTopic, waitFor } from './harness';
@@ -12,22 +13,6 @@ jest.setTimeout(120_000);
 const serverDir = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(serverDir, '../..');
 const main = path.join(serverDir, 'dist/main.js');
-
-/** Processes whose parent is `pid`. */
-function childPids(pid: number): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 /** Sockets a process holds (TCP and socket pairs) beyond its standard input and output, from its descriptors. */
 function sockets(pid: number): number {
