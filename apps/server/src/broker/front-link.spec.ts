@@ -80,6 +80,25 @@ describe('the front link', () => {
     expect(written[0]).toEqual(first);
   });
 
+  it('keeps the buffer it gathered a flush in up to 1 MiB, and lets a larger one go', async () => {
+    const written: Buffer[] = [];
+    const writer = new FrameWriter({ write: (chunk) => written.push(chunk) });
+    const got: number[] = [];
+    const reader = new FrameReader((_kind, _id, payload) => got.push(payload.length));
+    writer.frame(FrameKind.Data, 1, Buffer.alloc(512 * 1024));
+    await nextTurn();
+    expect(writer.keptBytes).toBeGreaterThanOrEqual(512 * 1024);
+    // A burst (a brake letting go of many sockets) that its pages should not stay resident for.
+    writer.frame(FrameKind.Data, 2, Buffer.alloc(3 * 1024 * 1024));
+    writer.frame(FrameKind.Data, 3, Buffer.alloc(1024 * 1024));
+    await nextTurn();
+    expect(writer.keptBytes).toBeLessThanOrEqual(1024 * 1024);
+    writer.frame(FrameKind.Data, 4, Buffer.alloc(100));
+    await nextTurn();
+    for (const chunk of written) reader.push(chunk);
+    expect(got).toEqual([512 * 1024, 3 * 1024 * 1024, 1024 * 1024, 100]);
+  });
+
   it('writes nothing once closed', async () => {
     const written: Buffer[] = [];
     const writer = new FrameWriter({ write: (chunk) => written.push(chunk) });

@@ -35,8 +35,11 @@ export interface LinkSink {
   write(chunk: Buffer): unknown;
 }
 
-/** Where a writer gathers frames to begin with; it grows to the most one flush held. */
+/** Where a writer gathers frames to begin with; it grows to hold what one flush needs. */
 const INITIAL_GATHER_BYTES = 16 * 1024;
+
+/** A gather buffer grown past this is let go after its flush (its pages would stay resident). */
+const MAX_KEPT_GATHER_BYTES = 1024 * 1024;
 
 /**
  * Gathers frames and writes them to the link as one buffer: once per turn of the event loop
@@ -60,6 +63,11 @@ export class FrameWriter {
   /** Bytes gathered and not yet written. */
   get pendingBytes(): number {
     return this.bytes;
+  }
+
+  /** The size of the buffer it gathers in, which it keeps between flushes. */
+  get keptBytes(): number {
+    return this.gather.length;
   }
 
   /** A frame; of `payload`, its first `length` bytes (all by default). */
@@ -110,6 +118,7 @@ export class FrameWriter {
     const out = Buffer.allocUnsafe(this.bytes);
     this.gather.copy(out, 0, 0, this.bytes);
     this.bytes = 0;
+    if (this.gather.length > MAX_KEPT_GATHER_BYTES) this.gather = Buffer.allocUnsafe(INITIAL_GATHER_BYTES);
     this.sink.write(out);
   };
 
