@@ -38,7 +38,8 @@ const size = demoSize(openFileLimit(), {
   fronts: process.env.MQTT_FRONTS ? Number(process.env.MQTT_FRONTS) : null,
 });
 if (size.makers !== null) simulatorArgs.push('--makers', String(size.makers));
-const serverEnv = size.fronts === null ? {} : { MQTT_FRONTS: String(size.fronts) };
+const { serverProcessEnv } = createRequire(import.meta.url)(path.join(root, 'scripts/server-env.cjs'));
+const serverEnv = { ...serverProcessEnv(process.env), ...(size.fronts === null ? {} : { MQTT_FRONTS: String(size.fronts) }) };
 if (size.message) console.log(size.message);
 const credentialsFile = path.join(root, 'data', 'credentials.json');
 // The trainer panel needs a token; a demo without one gets a fresh token printed at start.

@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { CONFIG_DEFAULTS, CONFIG_NAMES } from '../../apps/server/src/config/config.schema';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { SERVER_PROCESS_ENV } = require('../../scripts/server-env.cjs') as { SERVER_PROCESS_ENV: Record<string, string> };
 
 const root = path.resolve(__dirname, '../..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
@@ -85,6 +87,14 @@ describe.each(['apps/server/Dockerfile', 'apps/simulator/Dockerfile'])('%s', (do
     const sources = [...text.matchAll(/^COPY (?!--from)(\S+) /gm)].map((match) => match[1]);
     for (const source of sources) expect([source, fs.existsSync(path.join(root, source))]).toEqual([source, true]);
   });
+
+  if (dockerfile === 'apps/server/Dockerfile') {
+    it('gives the server the process environment npm start gives it', () => {
+      const set = new Map([...runtime.matchAll(/^ENV (\w+)=(\S+)$/gm)].map((match) => [match[1], match[2]]));
+      expect(Object.keys(SERVER_PROCESS_ENV).length).toBeGreaterThan(0);
+      for (const [name, value] of Object.entries(SERVER_PROCESS_ENV)) expect([name, set.get(name)]).toEqual([name, value]);
+    });
+  }
 
   it('runs as a non-root user a file the build produces', () => {
     expect(runtime).toMatch(/^USER node$/m);

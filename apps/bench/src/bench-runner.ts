@@ -11,7 +11,7 @@ import { LoadFleet } from './load/load-fleet';
 import type { LoadShard, LoadStats } from './load/load-protocol';
 import { childPids, cpuSeconds, openFileLimits, residentBytesOnce, rssBytes } from './proc-stats';
 import { CountingSubscriber } from './raw-broker/counting-subscriber';
-import { ServerProcess } from './server-process';
+import { SERVER_PROCESS_ENV, ServerProcess } from './server-process';
 import { TempDatabase } from './temp-database';
 import { WsObserver } from './ws-observer';
 
@@ -169,7 +169,8 @@ export class BenchRunner {
   }
 
   private async startRawBroker(): Promise<Target> {
-    const env = { ...process.env };
+    // The same allocator settings as the server's process, so the two phases differ only in what runs.
+    const env = { ...SERVER_PROCESS_ENV, ...process.env };
     if (this.options.rawConcurrency) env.BENCH_RAW_CONCURRENCY = String(this.options.rawConcurrency);
     const child: ChildProcess = this.children.spawnNode(path.join(__dirname, 'raw-broker', 'raw-broker.process.js'), [], { ipc: true, env });
     let clients: number | null = null;

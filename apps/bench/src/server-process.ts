@@ -7,6 +7,11 @@ import type { ChildProcesses } from './child-processes';
 /** The compiled ClusterPulse server, resolved from this package so the bench runs from any cwd. */
 export const SERVER_MAIN = path.resolve(__dirname, '../../server/dist/main.js');
 
+/** The environment `npm start` and the server's image give the server's process (scripts/server-env.cjs), unless set already. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { serverProcessEnv } = require(path.resolve(__dirname, '../../../scripts/server-env.cjs')) as { serverProcessEnv(env: NodeJS.ProcessEnv): Record<string, string> };
+export const SERVER_PROCESS_ENV: Record<string, string> = serverProcessEnv(process.env);
+
 export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,6 +50,7 @@ export class ServerProcess {
     this.httpPort = await freePort();
     this.mqttPort = await freePort();
     const env: NodeJS.ProcessEnv = {
+      ...SERVER_PROCESS_ENV,
       ...process.env,
       PORT: String(this.httpPort),
       MQTT_PORT: String(this.mqttPort),
