@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { DAY_MS, OpsRoutes } from '@clusterpulse/contracts';
 import { childPids } from '../../apps/bench/src/proc-stats';
 import { freshDatabase, waitFor } from '../../apps/server/test/harness';
-import { startSimulation, type SimulationHandle } from '../../apps/simulator/src/simulation';
+import type { SimulationHandle } from '../../apps/simulator/src/simulation';
 import {
   RoundRobin,
   cleanRedis,
@@ -14,6 +14,7 @@ import {
   members,
   readView,
   repoRoot,
+  simulateSpread,
   stopProcess,
   uniqueClusterId,
   type Proc,
@@ -66,20 +67,7 @@ describe('cluster mode with front processes', () => {
     procs.push(b);
     await waitFor(() => members(cluster), (m) => m.length === 2, 10_000);
 
-    sim = startSimulation({
-      brokerUrl: `mqtt://127.0.0.1:${mqttA}`,
-      transport: new RoundRobin([mqttA, mqttB]).transport,
-      cluster,
-      makers: MAKERS,
-      seed: SEED,
-      scenario: 'digital-2020',
-      paused: true,
-      control: false,
-      reportIntervalMs: 200,
-      tickMs: 20,
-      reconnectPeriodMs: 200,
-      drainTimeoutMs: 30_000,
-    });
+    sim = simulateSpread(cluster, [mqttA, mqttB], new RoundRobin([mqttA, mqttB]), MAKERS, SEED);
     await sim.allConnected;
     // Every gateway's socket is in a front, some in each instance's.
     const held = await waitFor(

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { waitFor } from '../../apps/server/test/harness';
 import { ownerOf, slotOf } from '../../apps/server/src/cluster/rendezvous';
 import type { LedgerTotals } from '../../apps/simulator/src/ledger';
+import { startSimulation, type SimulationHandle } from '../../apps/simulator/src/simulation';
 
 /** The server tests' free-port helper, for the scale tests' own server processes. */
 export { freePort } from '../../apps/server/test/harness';
@@ -103,6 +104,28 @@ export class RoundRobin {
     const port = up[this.next++ % up.length];
     return net.connect(port, '127.0.0.1');
   };
+}
+
+/**
+ * The simulator's makers on the brokers of `ports`, each new connection to the next one up
+ * (`round`), its clock paused for the test to move: short report intervals and reconnects, and a
+ * drain that waits for every acknowledgement when it stops.
+ */
+export function simulateSpread(cluster: string, ports: number[], round: RoundRobin, makers: number, seed: number): SimulationHandle {
+  return startSimulation({
+    brokerUrl: `mqtt://127.0.0.1:${ports[0]}`,
+    transport: round.transport,
+    cluster,
+    makers,
+    seed,
+    scenario: 'digital-2020',
+    paused: true,
+    control: false,
+    reportIntervalMs: 200,
+    tickMs: 20,
+    reconnectPeriodMs: 200,
+    drainTimeoutMs: 30_000,
+  });
 }
 
 export interface Totals {

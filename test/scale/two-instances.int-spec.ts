@@ -1,8 +1,8 @@
 import { DAY_MS } from '@clusterpulse/contracts';
 import { freshDatabase, startServer, waitFor } from '../../apps/server/test/harness';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
-import { startSimulation, type SimulationHandle } from '../../apps/simulator/src/simulation';
-import { RoundRobin, brokerClients, cleanRedis, clusterEnv, ledgerPerMaker, ledgerTotals, members, readView, uniqueClusterId, type ServerView } from './support';
+import type { SimulationHandle } from '../../apps/simulator/src/simulation';
+import { RoundRobin, brokerClients, cleanRedis, clusterEnv, ledgerPerMaker, ledgerTotals, members, readView, simulateSpread, uniqueClusterId, type ServerView } from './support';
 
 /**
  * Two cluster-mode instances sharing Redis and PostgreSQL, the simulator's gateways spread over
@@ -28,20 +28,7 @@ async function drive(sim: SimulationHandle): Promise<void> {
 }
 
 function simulate(cluster: string, ports: number[], round: RoundRobin): SimulationHandle {
-  return startSimulation({
-    brokerUrl: `mqtt://127.0.0.1:${ports[0]}`,
-    transport: round.transport,
-    cluster,
-    makers: MAKERS,
-    seed: SEED,
-    scenario: 'digital-2020',
-    paused: true,
-    control: false,
-    reportIntervalMs: 200,
-    tickMs: 20,
-    reconnectPeriodMs: 200,
-    drainTimeoutMs: 30_000,
-  });
+  return simulateSpread(cluster, ports, round, MAKERS, SEED);
 }
 
 describe('two instances in cluster mode', () => {
