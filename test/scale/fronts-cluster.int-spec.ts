@@ -1,24 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { DAY_MS, OpsRoutes } from '@clusterpulse/contracts';
 import { childPids } from '../../apps/bench/src/proc-stats';
-import { freshDatabase, waitFor } from '../../apps/server/test/harness';
-import type { SimulationHandle } from '../../apps/simulator/src/simulation';
-import {
-  RoundRobin,
-  cleanRedis,
-  clusterEnv,
-  freePort,
-  launchServer,
-  ledgerPerMaker,
-  ledgerTotals,
-  members,
-  readView,
-  repoRoot,
-  simulateSpread,
-  stopProcess,
-  uniqueClusterId,
-  type Proc,
-} from './support';
+import { waitFor } from '../../apps/server/test/harness';
+import { RoundRobin, ledgerPerMaker, ledgerTotals, readView, simulateSpread, stopProcess, withServerProcesses } from './support';
 
 /**
  * Cluster mode (`CLUSTER_MODE=redis`) with every gateway socket in a front process
@@ -41,33 +24,11 @@ async function frontConnections(httpPort: number): Promise<number[]> {
 }
 
 describe('cluster mode with front processes', () => {
-  const procs: Proc[] = [];
-  let sim: SimulationHandle | undefined;
-  let cleanup: Array<() => Promise<void>> = [];
-
-  beforeAll(() => {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'apps/server'], { cwd: repoRoot, stdio: 'inherit' });
-  });
-
-  afterEach(async () => {
-    await sim?.stop().catch(() => undefined);
-    for (const p of procs) await stopProcess(p, 'SIGKILL');
-    for (const c of cleanup.reverse()) await c().catch(() => undefined);
-    cleanup = [];
-  });
+  const scale = withServerProcesses();
 
   it('two instances, each with its gateways in a front, end with the simulator ledger', async () => {
-    const cluster = uniqueClusterId();
-    const db = await freshDatabase('postgresql');
-    cleanup.push(() => db.drop(), () => cleanRedis(cluster));
-    const [httpA, httpB, mqttA, mqttB] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const a = await launchServer({ ...clusterEnv(cluster, db.url, 'a'), MQTT_PORT: String(mqttA), MQTT_FRONTS: '1' }, httpA);
-    procs.push(a);
-    const b = await launchServer({ ...clusterEnv(cluster, db.url, 'b'), MQTT_PORT: String(mqttB), MQTT_FRONTS: '1' }, httpB);
-    procs.push(b);
-    await waitFor(() => members(cluster), (m) => m.length === 2, 10_000);
-
-    sim = simulateSpread(cluster, [mqttA, mqttB], new RoundRobin([mqttA, mqttB]), MAKERS, SEED);
+    const { cluster, a, b, httpA, httpB, mqttA, mqttB } = await scale.startPair({ MQTT_FRONTS: '1' });
+    const sim = scale.track(simulateSpread(cluster, [mqttA, mqttB], new RoundRobin([mqttA, mqttB]), MAKERS, SEED));
     await sim.allConnected;
     // Every gateway's socket is in a front, some in each instance's.
     const held = await waitFor(

@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { DAY_MS } from '@clusterpulse/contracts';
-import { freshDatabase, waitFor } from '../../apps/server/test/harness';
-import { startSimulation, type SimulationHandle } from '../../apps/simulator/src/simulation';
+import { waitFor } from '../../apps/server/test/harness';
+import { startSimulation } from '../../apps/simulator/src/simulation';
 import {
   RoundRobin,
   brokerClients,
-  cleanRedis,
   clusterEnv,
   freePort,
   launchServer,
@@ -14,10 +12,8 @@ import {
   members,
   readView,
   settled,
-  repoRoot,
   stopProcess,
-  uniqueClusterId,
-  type Proc,
+  withServerProcesses,
 } from './support';
 
 /**
@@ -37,47 +33,28 @@ const DAYS = 8;
 const KILL_AFTER_DAY = 3;
 
 describe('kill -9 of one of two instances during a simulator run', () => {
-  const procs: Proc[] = [];
-  let sim: SimulationHandle | undefined;
-  let cleanup: Array<() => Promise<void>> = [];
-
-  beforeAll(() => {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'apps/server'], { cwd: repoRoot, stdio: 'inherit' });
-  });
-
-  afterEach(async () => {
-    await sim?.stop().catch(() => undefined);
-    for (const p of procs) await stopProcess(p, 'SIGKILL');
-    for (const c of cleanup.reverse()) await c().catch(() => undefined);
-    cleanup = [];
-  });
+  const scale = withServerProcesses();
 
   it('ends with the survivor showing exactly the simulator ledger', async () => {
-    const cluster = uniqueClusterId();
-    const db = await freshDatabase('postgresql');
-    cleanup.push(() => db.drop(), () => cleanRedis(cluster));
-    const [httpA, httpB, mqttA, mqttB] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const a = await launchServer({ ...clusterEnv(cluster, db.url, 'a'), MQTT_PORT: String(mqttA) }, httpA);
-    procs.push(a);
-    const b = await launchServer({ ...clusterEnv(cluster, db.url, 'b'), MQTT_PORT: String(mqttB) }, httpB);
-    procs.push(b);
-    await waitFor(() => members(cluster), (m) => m.length === 2, 10_000);
+    const { cluster, databaseUrl, a, b, httpA, httpB, mqttA, mqttB } = await scale.startPair();
 
     const round = new RoundRobin([mqttA, mqttB]);
-    sim = startSimulation({
-      brokerUrl: `mqtt://127.0.0.1:${mqttA}`,
-      transport: round.transport,
-      cluster,
-      makers: MAKERS,
-      seed: SEED,
-      scenario: 'digital-2020',
-      paused: true,
-      control: false,
-      reportIntervalMs: 300,
-      tickMs: 20,
-      reconnectPeriodMs: 250,
-      drainTimeoutMs: 60_000,
-    });
+    const sim = scale.track(
+      startSimulation({
+        brokerUrl: `mqtt://127.0.0.1:${mqttA}`,
+        transport: round.transport,
+        cluster,
+        makers: MAKERS,
+        seed: SEED,
+        scenario: 'digital-2020',
+        paused: true,
+        control: false,
+        reportIntervalMs: 300,
+        tickMs: 20,
+        reconnectPeriodMs: 250,
+        drainTimeoutMs: 60_000,
+      }),
+    );
     await sim.allConnected;
     expect(await brokerClients(httpA)).toBeGreaterThan(0);
     expect(await brokerClients(httpB)).toBeGreaterThan(0);
@@ -120,8 +97,8 @@ describe('kill -9 of one of two instances during a simulator run', () => {
       // A new instance on the same database and Redis starts from the stored figures alone.
       expect(await stopProcess(b, 'SIGTERM')).toBe(0);
       const httpC = await freePort();
-      const c = await launchServer({ ...clusterEnv(cluster, db.url, 'c'), MQTT_PORT: String(await freePort()) }, httpC);
-      procs.push(c);
+      const c = await launchServer({ ...clusterEnv(cluster, databaseUrl, 'c'), MQTT_PORT: String(await freePort()) }, httpC);
+      scale.procs.push(c);
       const restored = await readView(httpC);
       expect({ totals: restored.totals, perMaker: restored.perMaker }).toEqual(expected);
       if (process.env.SCALE_LOG) console.log(log.join('\n'));

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { ApiRoutes, OpsRoutes, type ClusterKpisResponse, type DailyHistoryResponse, type EnterpriseListResponse } from '@clusterpulse/contracts';
 import { Redis } from 'ioredis';
-import { waitFor } from '../../apps/server/test/harness';
+import { freePort, freshDatabase, waitFor } from '../../apps/server/test/harness';
 import { ownerOf, slotOf } from '../../apps/server/src/cluster/rendezvous';
 import type { LedgerTotals } from '../../apps/simulator/src/ledger';
 import { startSimulation, type SimulationHandle } from '../../apps/simulator/src/simulation';
@@ -218,4 +218,60 @@ export async function stopProcess(proc: Proc | undefined, signal: NodeJS.Signals
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return proc.child.exitCode;
   proc.child.kill(signal);
   return proc.exited;
+}
+
+/** Two cluster-mode instances as processes, sharing a fresh PostgreSQL database and Redis. */
+export interface InstancePair {
+  cluster: string;
+  databaseUrl: string;
+  a: Proc;
+  b: Proc;
+  httpA: number;
+  httpB: number;
+  mqttA: number;
+  mqttB: number;
+}
+
+/**
+ * For a describe block whose tests run server processes: builds the server once, and after each
+ * test stops the simulator it tracks, kills the processes and runs the cleanups, last first.
+ */
+export function withServerProcesses() {
+  const procs: Proc[] = [];
+  const cleanup: Array<() => Promise<void>> = [];
+  let sim: SimulationHandle | undefined;
+
+  beforeAll(() => {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'apps/server'], { cwd: repoRoot, stdio: 'inherit' });
+  });
+
+  afterEach(async () => {
+    await sim?.stop().catch(() => undefined);
+    sim = undefined;
+    for (const p of procs.splice(0)) await stopProcess(p, 'SIGKILL');
+    for (const c of cleanup.splice(0).reverse()) await c().catch(() => undefined);
+  });
+
+  return {
+    procs,
+    cleanup,
+    /** The simulator to stop after the test. */
+    track(handle: SimulationHandle): SimulationHandle {
+      sim = handle;
+      return handle;
+    },
+    /** Instances a and b (with `env` besides their cluster settings), both members before it returns. */
+    async startPair(env: Record<string, string> = {}): Promise<InstancePair> {
+      const cluster = uniqueClusterId();
+      const db = await freshDatabase('postgresql');
+      cleanup.push(() => db.drop(), () => cleanRedis(cluster));
+      const [httpA, httpB, mqttA, mqttB] = [await freePort(), await freePort(), await freePort(), await freePort()];
+      const a = await launchServer({ ...clusterEnv(cluster, db.url, 'a'), MQTT_PORT: String(mqttA), ...env }, httpA);
+      procs.push(a);
+      const b = await launchServer({ ...clusterEnv(cluster, db.url, 'b'), MQTT_PORT: String(mqttB), ...env }, httpB);
+      procs.push(b);
+      await waitFor(() => members(cluster), (m) => m.length === 2, 10_000);
+      return { cluster, databaseUrl: db.url, a, b, httpA, httpB, mqttA, mqttB };
+    },
+  };
 }
