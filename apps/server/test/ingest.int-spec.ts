@@ -36,6 +36,9 @@ describe.each(DATABASES)('ingest on %s', (kind: TestDatabase) => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let server: RunningServer | undefined;
   let gateway: MqttClient | undefined;
+  // Every acknowledgement the server sends the gateway, from before its first report on.
+  let control: MqttClient | undefined;
+  const acks: unknown[] = [];
   const kpis = () => getJson<ClusterKpisResponse>(server!, ApiRoutes.kpis);
   const stats = () => getJson<IngestStats>(server!, ApiRoutes.ingestStats);
 
@@ -49,9 +52,13 @@ describe.each(DATABASES)('ingest on %s', (kind: TestDatabase) => {
     db = await freshDatabase(kind);
     server = await startServer(db.url);
     gateway = await connectGateway(server.mqttPort, maker);
+    control = await connect(server.mqttPort);
+    control.on('message', (_topic, payload) => acks.push(gatewayControlSchema.parse(JSON.parse(payload.toString()))));
+    await control.subscribeAsync(gatewayTopic(maker, 'control'), { qos: 1 });
   });
 
   afterAll(async () => {
+    await closeClient(control);
     await closeClient(gateway);
     await server?.close();
     await db?.drop();
@@ -75,17 +82,18 @@ describe.each(DATABASES)('ingest on %s', (kind: TestDatabase) => {
   });
 
   it('acknowledges the applied watermark on the gateway control topic after a flush', async () => {
-    const control = await connect(server!.mqttPort);
-    try {
-      const acked = new Promise<unknown>((resolve) => control.on('message', (_t, payload) => resolve(JSON.parse(payload.toString()))));
-      await control.subscribeAsync(gatewayTopic(maker, 'control'), { qos: 1 });
-      // A duplicate makes the server re-acknowledge even though the watermark did not move.
-      await gateway!.publishAsync(reportTopic(maker), report(3).payload, { qos: 1 });
-      const ack = gatewayControlSchema.parse(await acked);
-      expect(ack).toEqual({ v: 1, cmd: 'ack', seq: 3 });
-    } finally {
-      await closeClient(control);
-    }
+    // Reports 1..3 above end acknowledged as 3: an earlier flush may have acknowledged less first
+    // (at most one acknowledgement every ACK_MIN_INTERVAL_MS), never more.
+    await waitFor(() => acks, (all) => all.some((ack) => (ack as { seq: number }).seq === 3), 20_000);
+    for (const ack of acks) expect(ack).toEqual({ v: 1, cmd: 'ack', seq: expect.any(Number) });
+    const seqs = acks.map((ack) => (ack as { seq: number }).seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(seqs.at(-1)).toBe(3);
+    // A duplicate makes the server acknowledge again even though the watermark did not move.
+    const before = acks.length;
+    await gateway!.publishAsync(reportTopic(maker), report(3).payload, { qos: 1 });
+    await waitFor(() => acks.length, (n) => n > before, 20_000);
+    expect(acks.slice(before)).toEqual([{ v: 1, cmd: 'ack', seq: 3 }]);
   });
 
   it('ignores a report whose sequence number was already applied', async () => {
