@@ -7,7 +7,7 @@
 /**
  * glibc's malloc gives each thread that allocates an arena of its own, up to eight per core; the
  * server's threads (the main one, the SQLite writer, V8's and libuv's helpers) then hold freed
- * memory in several arenas at once. With two, the server used 35-80 MiB less at 10,000 and 20,000
+ * memory in several arenas at once. With two, the server used 35-83 MiB less at 10,000 and 20,000
  * gateways at the same CPU per report (docs/BENCHMARKS.md, item 40). Its front processes inherit it.
  */
 const SERVER_PROCESS_ENV = { MALLOC_ARENA_MAX: '2' };
