@@ -1,6 +1,5 @@
 import { DAY_MS } from '@clusterpulse/contracts';
 import { waitFor } from '../../apps/server/test/harness';
-import { startSimulation } from '../../apps/simulator/src/simulation';
 import {
   RoundRobin,
   brokerClients,
@@ -12,6 +11,7 @@ import {
   members,
   readView,
   settled,
+  simulateSpread,
   stopProcess,
   withServerProcesses,
 } from './support';
@@ -39,22 +39,7 @@ describe('kill -9 of one of two instances during a simulator run', () => {
     const { cluster, databaseUrl, a, b, httpA, httpB, mqttA, mqttB } = await scale.startPair();
 
     const round = new RoundRobin([mqttA, mqttB]);
-    const sim = scale.track(
-      startSimulation({
-        brokerUrl: `mqtt://127.0.0.1:${mqttA}`,
-        transport: round.transport,
-        cluster,
-        makers: MAKERS,
-        seed: SEED,
-        scenario: 'digital-2020',
-        paused: true,
-        control: false,
-        reportIntervalMs: 300,
-        tickMs: 20,
-        reconnectPeriodMs: 250,
-        drainTimeoutMs: 60_000,
-      }),
-    );
+    const sim = scale.track(simulateSpread(cluster, [mqttA, mqttB], round, MAKERS, SEED, { reportIntervalMs: 300, reconnectPeriodMs: 250, drainTimeoutMs: 60_000 }));
     await sim.allConnected;
     expect(await brokerClients(httpA)).toBeGreaterThan(0);
     expect(await brokerClients(httpB)).toBeGreaterThan(0);

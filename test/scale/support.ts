@@ -7,10 +7,10 @@ import { Redis } from 'ioredis';
 import { freePort, freshDatabase, waitFor } from '../../apps/server/test/harness';
 import { ownerOf, slotOf } from '../../apps/server/src/cluster/rendezvous';
 import type { LedgerTotals } from '../../apps/simulator/src/ledger';
-import { startSimulation, type SimulationHandle } from '../../apps/simulator/src/simulation';
+import { startSimulation, type SimulationHandle, type SimulationOptions } from '../../apps/simulator/src/simulation';
 
 /** The server tests' free-port helper, for the scale tests' own server processes. */
-export { freePort } from '../../apps/server/test/harness';
+export { freePort };
 
 /** A Redis database of its own, so test runs leave the machine's default one alone. */
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
@@ -109,9 +109,16 @@ export class RoundRobin {
 /**
  * The simulator's makers on the brokers of `ports`, each new connection to the next one up
  * (`round`), its clock paused for the test to move: short report intervals and reconnects, and a
- * drain that waits for every acknowledgement when it stops.
+ * drain that waits for every acknowledgement when it stops (`timing` changes those).
  */
-export function simulateSpread(cluster: string, ports: number[], round: RoundRobin, makers: number, seed: number): SimulationHandle {
+export function simulateSpread(
+  cluster: string,
+  ports: number[],
+  round: RoundRobin,
+  makers: number,
+  seed: number,
+  timing: Partial<Pick<SimulationOptions, 'reportIntervalMs' | 'reconnectPeriodMs' | 'drainTimeoutMs'>> = {},
+): SimulationHandle {
   return startSimulation({
     brokerUrl: `mqtt://127.0.0.1:${ports[0]}`,
     transport: round.transport,
@@ -125,6 +132,7 @@ export function simulateSpread(cluster: string, ports: number[], round: RoundRob
     tickMs: 20,
     reconnectPeriodMs: 200,
     drainTimeoutMs: 30_000,
+    ...timing,
   });
 }
 
@@ -253,8 +261,8 @@ export function withServerProcesses() {
   });
 
   return {
+    /** Server processes to kill after the test, besides the pair's. */
     procs,
-    cleanup,
     /** The simulator to stop after the test. */
     track(handle: SimulationHandle): SimulationHandle {
       sim = handle;

@@ -7,10 +7,12 @@ import type { ChildProcesses } from './child-processes';
 /** The compiled ClusterPulse server, resolved from this package so the bench runs from any cwd. */
 export const SERVER_MAIN = path.resolve(__dirname, '../../server/dist/main.js');
 
-/** The environment `npm start` and the server's image give the server's process (scripts/server-env.cjs), unless set already. */
+/**
+ * The environment `npm start` and the server's image give the server's process
+ * (scripts/server-env.cjs); spread before `process.env`, so a variable set there wins.
+ */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { serverProcessEnv } = require(path.resolve(__dirname, '../../../scripts/server-env.cjs')) as { serverProcessEnv(env: NodeJS.ProcessEnv): Record<string, string> };
-export const SERVER_PROCESS_ENV: Record<string, string> = serverProcessEnv(process.env);
+export const { SERVER_PROCESS_ENV } = require(path.resolve(__dirname, '../../../scripts/server-env.cjs')) as { SERVER_PROCESS_ENV: Readonly<Record<string, string>> };
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();

@@ -11,8 +11,16 @@ const serverDir = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(serverDir, '../..');
 const entry = path.join(serverDir, 'dist/broker/front-process.js');
 
+const MB = 1024 * 1024;
 const SOCKETS = 20;
-const BYTES_EACH = 2 * 1024 * 1024;
+const BYTES_EACH = 2 * MB;
+/** Sockets stopped by the brake at once, against the 256 a front lets go at a time. */
+const GATEWAYS = 1_200;
+/** What each gateway sends before it is stopped, and then while it is: about a QoS 1 window of reports. */
+const FIRST = 100;
+const LATER = 12 * 1024;
+/** What puts the link past its 4 MB mark. */
+const FILL_BYTES = 5 * MB;
 
 /** What connection `id` sends: a pattern of its own, so bytes out of order or from another connection show. */
 function streamOf(id: number, length = BYTES_EACH): Buffer {
@@ -103,13 +111,14 @@ beforeAll(() => {
 });
 
 describe('a front process whose server stops reading', () => {
+  // A front of its own for each case.
   let running: RunningFront;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     running = await startFront();
   });
 
-  afterAll(() => running?.stop());
+  afterEach(() => running?.stop());
 
   it('stops reading its sockets while the link is backed up, then relays every byte in order and every close', async () => {
     const { link, stats, server } = running;
@@ -140,27 +149,8 @@ describe('a front process whose server stops reading', () => {
     await waitFor(() => closedThere.size, (n) => n === SOCKETS, 10_000);
     await waitFor(connections, (n) => n === 0, 10_000);
   });
-});
 
-const MB = 1024 * 1024;
-/** Sockets stopped by the brake at once, against the 256 a front lets go at a time. */
-const GATEWAYS = 1_200;
-/** What each gateway sends before it is stopped, and then while it is: about a QoS 1 window of reports. */
-const FIRST = 100;
-const LATER = 12 * 1024;
-/** What puts the link past its 4 MB mark. */
-const FILL_BYTES = 5 * MB;
-
-describe('a front process letting go of many stopped sockets', () => {
-  let running: RunningFront;
-
-  beforeAll(async () => {
-    running = await startFront();
-  });
-
-  afterAll(() => running?.stop());
-
-  it('lets them read again a batch at a time, and every one of them in the end', async () => {
+  it('lets many stopped sockets read again a batch at a time, and every one of them in the end', async () => {
     const { link, stats } = running;
     const queuedAfter = (at: number, count: number) =>
       waitFor(() => stats.filter((s) => s.at > at), (later) => later.length >= count, 20_000).then((later) => later.map((s) => s.queued));
