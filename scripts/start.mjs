@@ -41,7 +41,9 @@ if (size.makers !== null) simulatorArgs.push('--makers', String(size.makers));
 const { serverProcessEnv } = createRequire(import.meta.url)(path.join(root, 'scripts/server-env.cjs'));
 const serverEnv = { ...serverProcessEnv(process.env), ...(size.fronts === null ? {} : { MQTT_FRONTS: String(size.fronts) }) };
 if (size.message) console.log(size.message);
-const credentialsFile = path.join(root, 'data', 'credentials.json');
+// Where the gateways' secrets go for the simulator; CREDENTIALS_FILE moves it (a test keeps the
+// repository's data/ folder out of its run).
+const credentialsFile = process.env.CREDENTIALS_FILE ? path.resolve(process.env.CREDENTIALS_FILE) : path.join(root, 'data', 'credentials.json');
 // The trainer panel needs a token; a demo without one gets a fresh token printed at start.
 const trainerToken = process.env.TRAINER_TOKEN || randomBytes(12).toString('base64url');
 
