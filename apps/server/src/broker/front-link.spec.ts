@@ -99,6 +99,86 @@ describe('the front link', () => {
     expect(got).toEqual([512 * 1024, 3 * 1024 * 1024, 1024 * 1024, 100]);
   });
 
+  it('writes what a burst gathers each time it passes 256 KB, not into one growing buffer', async () => {
+    const written: Buffer[] = [];
+    const writer = new FrameWriter({ write: (chunk) => written.push(Buffer.from(chunk)) });
+    // A brake letting go of sockets, each with a QoS 1 window waiting: 1.3 MB in one turn.
+    for (let i = 0; i < 64; i++) writer.frame(FrameKind.Data, i, Buffer.alloc(20 * 1024, i));
+    expect(written.length).toBeGreaterThanOrEqual(4);
+    for (const chunk of written) expect(chunk.length).toBeLessThanOrEqual(256 * 1024);
+    expect(writer.keptBytes).toBeLessThanOrEqual(256 * 1024);
+    await nextTurn();
+    const got: [number, number, number][] = [];
+    const reader = new FrameReader((_kind, id, payload) => got.push([id, payload.length, payload.every((b) => b === id) ? id : -1]));
+    for (const chunk of written) reader.push(chunk);
+    expect(got).toEqual(Array.from({ length: 64 }, (_, i) => [i, 20 * 1024, i]));
+  });
+
+  it('writes from slabs, and uses a slab again once the link has written all of it', async () => {
+    const slabs = new Set<ArrayBufferLike>();
+    const copies: Buffer[] = [];
+    // As a socket does: the write is done on a later turn.
+    const writer = new FrameWriter({
+      write: (chunk, done) => {
+        slabs.add(chunk.buffer);
+        copies.push(Buffer.from(chunk));
+        setImmediate(() => done?.());
+      },
+    });
+    // 12 MB, 60 KB a flush.
+    for (let i = 0; i < 200; i++) {
+      writer.frame(FrameKind.Data, i, Buffer.alloc(60 * 1024, i));
+      await nextTurn();
+      await nextTurn();
+    }
+    expect(slabs.size).toBe(1);
+    const got: number[] = [];
+    const reader = new FrameReader((_kind, id, payload) => got.push(payload.length === 60 * 1024 && payload.every((b) => b === (id & 0xff)) ? id : -1));
+    for (const chunk of copies) reader.push(chunk);
+    expect(got).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
+  it('never writes into a part of a slab the link has not written yet', async () => {
+    // The link's chunks as it was given them (not copied); every fifth write is never done.
+    const held: Buffer[] = [];
+    const slabs = new Set<ArrayBufferLike>();
+    let writes = 0;
+    const writer = new FrameWriter({
+      write: (chunk, done) => {
+        slabs.add(chunk.buffer);
+        if (writes++ % 5 === 0) held.push(chunk);
+        else setImmediate(() => done?.());
+      },
+    });
+    for (let i = 0; i < 200; i++) {
+      writer.frame(FrameKind.Data, i, Buffer.alloc(60 * 1024, i));
+      await nextTurn();
+      await nextTurn();
+    }
+    // Every slab keeps a part not written: none serves twice.
+    expect(slabs.size).toBeGreaterThanOrEqual(11);
+    const got: number[] = [];
+    const reader = new FrameReader((_kind, id, payload) => got.push(payload.every((b) => b === (id & 0xff)) ? id : -1));
+    for (const chunk of held) reader.push(chunk);
+    expect(got).toEqual(Array.from({ length: 40 }, (_, k) => k * 5));
+  });
+
+  it('does not use a slab again after a failed write', async () => {
+    const slabs = new Set<ArrayBufferLike>();
+    const writer = new FrameWriter({
+      write: (chunk, done) => {
+        slabs.add(chunk.buffer);
+        setImmediate(() => done?.(new Error('EPIPE')));
+      },
+    });
+    for (let i = 0; i < 40; i++) {
+      writer.frame(FrameKind.Data, i, Buffer.alloc(60 * 1024, i));
+      await nextTurn();
+      await nextTurn();
+    }
+    expect(slabs.size).toBeGreaterThanOrEqual(3);
+  });
+
   it('writes nothing once closed', async () => {
     const written: Buffer[] = [];
     const writer = new FrameWriter({ write: (chunk) => written.push(chunk) });
