@@ -2,6 +2,15 @@ import { FRAME_HEADER_BYTES, FrameKind, FrameReader, FrameWriter } from './front
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** `count` frames of 60 KB, frame i filled with i, each written on its own turn and a turn given to the link's callback. */
+async function flushOneByOne(writer: FrameWriter, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    writer.frame(FrameKind.Data, i, Buffer.alloc(60 * 1024, i));
+    await nextTurn();
+    await nextTurn();
+  }
+}
+
 describe('the front link', () => {
   it('writes the frames of one turn of the event loop as one buffer', async () => {
     const written: Buffer[] = [];
@@ -126,11 +135,7 @@ describe('the front link', () => {
       },
     });
     // 12 MB, 60 KB a flush.
-    for (let i = 0; i < 200; i++) {
-      writer.frame(FrameKind.Data, i, Buffer.alloc(60 * 1024, i));
-      await nextTurn();
-      await nextTurn();
-    }
+    await flushOneByOne(writer, 200);
     expect(slabs.size).toBe(1);
     const got: number[] = [];
     const reader = new FrameReader((_kind, id, payload) => got.push(payload.length === 60 * 1024 && payload.every((b) => b === (id & 0xff)) ? id : -1));
@@ -150,11 +155,7 @@ describe('the front link', () => {
         else setImmediate(() => done?.());
       },
     });
-    for (let i = 0; i < 200; i++) {
-      writer.frame(FrameKind.Data, i, Buffer.alloc(60 * 1024, i));
-      await nextTurn();
-      await nextTurn();
-    }
+    await flushOneByOne(writer, 200);
     // Every slab keeps a part not written: none serves twice.
     expect(slabs.size).toBeGreaterThanOrEqual(11);
     const got: number[] = [];
@@ -171,11 +172,7 @@ describe('the front link', () => {
         setImmediate(() => done?.(new Error('EPIPE')));
       },
     });
-    for (let i = 0; i < 40; i++) {
-      writer.frame(FrameKind.Data, i, Buffer.alloc(60 * 1024, i));
-      await nextTurn();
-      await nextTurn();
-    }
+    await flushOneByOne(writer, 40);
     expect(slabs.size).toBeGreaterThanOrEqual(3);
   });
 
