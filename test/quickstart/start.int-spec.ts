@@ -6,22 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiRoutes, type IngestStats } from '@clusterpulse/contracts';
-import { freePort, waitFor } from '../../apps/server/test/harness';
+import { childPids } from '../../apps/bench/src/proc-stats';
+import { alive, freePort, waitFor } from '../../apps/server/test/harness';
 
 const root = path.resolve(__dirname, '../..');
 const MAKERS = 12;
 
 jest.setTimeout(180_000);
-
-/** The processes `pid` started that are still there (Linux: /proc/<pid>/task/<tid>/children). */
-function childrenOf(pid: number): number[] {
-  const children: number[] = [];
-  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
-    const listed = fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-    if (listed) children.push(...listed.split(/\s+/).map(Number));
-  }
-  return children;
-}
 
 function commandOf(pid: number): string[] {
   return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
@@ -32,19 +23,11 @@ function environmentOf(pid: number): Map<string, string> {
   return new Map(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
 }
 
-/** Whether the process exists and is not a zombie waiting to be reaped. */
-function running(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 describe('npm start (scripts/start.mjs)', () => {
   let dir: string;
   let demo: ChildProcess | undefined;
+  // Its server and simulator once found: a failed test must not leave them running on their own.
+  let started: number[] = [];
   let output = '';
 
   beforeAll(() => {
@@ -52,10 +35,11 @@ describe('npm start (scripts/start.mjs)', () => {
   });
 
   afterAll(() => {
-    if (demo?.pid !== undefined && running(demo.pid)) {
-      for (const child of childrenOf(demo.pid)) process.kill(child, 'SIGKILL');
+    if (demo?.pid !== undefined && demo.exitCode === null && demo.signalCode === null) {
+      started.push(...childPids(demo.pid));
       demo.kill('SIGKILL');
     }
+    for (const pid of started.filter(alive)) process.kill(pid, 'SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -73,11 +57,11 @@ describe('npm start (scripts/start.mjs)', () => {
     delete env.MALLOC_ARENA_MAX;
     delete env.MQTT_FRONTS;
     delete env.CLUSTER_MODE;
-    const started = spawn(process.execPath, ['scripts/start.mjs', '--makers', String(MAKERS)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    demo = started;
-    started.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    started.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => started.on('exit', (code, signal) => resolve({ code, signal })));
+    const script = spawn(process.execPath, ['scripts/start.mjs', '--makers', String(MAKERS)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    demo = script;
+    script.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    script.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => script.on('exit', (code, signal) => resolve({ code, signal })));
     const base = `http://127.0.0.1:${httpPort}`;
 
     try {
@@ -110,7 +94,8 @@ describe('npm start (scripts/start.mjs)', () => {
     expect(JSON.stringify(credentials)).toContain('"secret"');
 
     // The server and the simulator are its processes; the server has the script's process environment.
-    const children = childrenOf(started.pid!);
+    const children = childPids(script.pid!);
+    started = children;
     const server = children.find((pid) => commandOf(pid).some((arg) => arg.endsWith(path.join('apps', 'server', 'dist', 'main.js'))));
     const simulator = children.find((pid) => commandOf(pid).some((arg) => arg.endsWith(path.join('apps', 'simulator', 'dist', 'main.js'))));
     expect(server).toBeDefined();
@@ -118,11 +103,11 @@ describe('npm start (scripts/start.mjs)', () => {
     expect(environmentOf(server!).get('MALLOC_ARENA_MAX')).toBe('2');
     expect(environmentOf(simulator!).has('MALLOC_ARENA_MAX')).toBe(false);
 
-    // Ctrl-C: both stop, and so does the script, with success.
-    started.kill('SIGINT');
+    // Ctrl-C: both stop, and so does the script, with success (it exits once it has reaped both).
+    script.kill('SIGINT');
     expect(await exited).toEqual({ code: 0, signal: null });
     await waitFor(
-      () => [server!, simulator!].filter(running),
+      () => [server!, simulator!].filter(alive),
       (left) => left.length === 0,
       20_000,
     );

@@ -1,6 +1,6 @@
 import { DAY_MS, OpsRoutes } from '@clusterpulse/contracts';
 import { childPids } from '../../apps/bench/src/proc-stats';
-import { waitFor } from '../../apps/server/test/harness';
+import { alive, waitFor } from '../../apps/server/test/harness';
 import { RoundRobin, ledgerPerMaker, ledgerTotals, readView, simulateSpread, stopProcess, withServerProcesses } from './support';
 
 /**
@@ -59,14 +59,6 @@ describe('cluster mode with front processes', () => {
       }
       // Stopped, each instance takes its front with it.
       for (const proc of [a, b]) expect(await stopProcess(proc, 'SIGTERM')).toBe(0);
-      const alive = (pid: number) => {
-        try {
-          process.kill(pid, 0);
-          return true;
-        } catch {
-          return false;
-        }
-      };
       await waitFor(() => fronts.flat().filter(alive), (left) => left.length === 0, 10_000);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n\nserver a output:\n${a.output()}\n\nserver b output:\n${b.output()}`);

@@ -6,7 +6,7 @@ import type { MqttClient } from 'mqtt';
 import { childPids } from '../../bench/src/proc-stats';
 import { FRONT_RESERVED_DESCRIPTORS } from '../src/broker/front-process';
 import { LINKS_PER_FRONT } from '../src/broker/fronts';
-import { CLUSTER, birth, closeClient, connectGateway, freePort, freshDatabase, getJson, report, reportTopic, waitFor } from './harness';
+import { CLUSTER, alive, birth, closeClient, connectGateway, freePort, freshDatabase, getJson, report, reportTopic, waitFor } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -24,15 +24,6 @@ function sockets(pid: number): number {
       return false;
     }
   }).length;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const gatewayOf = (i: number): GatewayAddress => ({ cluster: CLUSTER, enterprise: `front-${i}`, gateway: 'gw1' });

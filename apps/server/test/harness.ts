@@ -138,6 +138,16 @@ export function reportTopic(address: GatewayAddress): string {
   return gatewayTopic(address, 'report');
 }
 
+/** Whether process `pid` still exists (one this process may signal). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A TCP port free right now, for a server process a test starts (it binds the port itself). */
 export async function freePort(): Promise<number> {
   const srv = net.createServer();
