@@ -23,7 +23,17 @@ describe('bench flags', () => {
     expect(DEFAULT_OPTIONS.instances).toBe(1);
   });
 
+  it('gives node flags to the server, its fronts and the load processes, each flag repeatable', () => {
+    const o = parseBenchArgs(['--server-node-arg', '--trace-gc', '--front-node-arg', '--cpu-prof', '--front-node-arg', '--cpu-prof-dir=/tmp/f', '--load-node-arg', '--stack-size=900']);
+    expect(o).toMatchObject({ serverNodeArgs: ['--trace-gc'], frontNodeArgs: ['--cpu-prof', '--cpu-prof-dir=/tmp/f'], loadNodeArgs: ['--stack-size=900'] });
+    expect(DEFAULT_OPTIONS).toMatchObject({ serverNodeArgs: [], frontNodeArgs: [], loadNodeArgs: [] });
+  });
+
   it.each([
+    [['--front-node-arg', 'front.js']],
+    [['--front-node-arg', '--cpu-prof --inspect']],
+    [['--load-node-arg']],
+    [['--server-node-arg', '-e']],
     [['--instances', '3', '--pg']],
     [['--gateways', '0']],
     [['--qos', '2']],

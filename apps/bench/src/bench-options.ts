@@ -34,6 +34,10 @@ export interface BenchOptions {
   cpuProf: boolean;
   /** Extra node flags for the server process, e.g. --heapsnapshot-signal=SIGUSR2. */
   serverNodeArgs: string[];
+  /** Extra node flags for the server's front processes (its MQTT_FRONT_NODE_ARGS). */
+  frontNodeArgs: string[];
+  /** Extra node flags for the load processes (their worker threads share them). */
+  loadNodeArgs: string[];
   outDir: string;
   json: string | null;
   verbose: boolean;
@@ -65,6 +69,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   payloads: 'model',
   cpuProf: false,
   serverNodeArgs: [],
+  frontNodeArgs: [],
+  loadNodeArgs: [],
   outDir: os.tmpdir(),
   json: null,
   verbose: false,
@@ -95,8 +101,10 @@ export const USAGE = `npm run bench -- [flags]
   --fd-reserve 1024       open files the server keeps beyond one per gateway (its own reserve); fewer gateways run if the limit is short
   --payloads model       report figures from the simulator's maker model, or 'synthetic' (drawn in the bench)
   --seed 2019             cluster seed (the maker model's default)
-  --cpu-prof              profile the server (node --cpu-prof); the .cpuprofile lands in --out
+  --cpu-prof              profile the server and its fronts (node --cpu-prof); the .cpuprofile files land in --out
   --server-node-arg <f>   extra node flag for the server (repeatable), e.g. --heapsnapshot-signal=SIGUSR2 (and --diagnostic-dir=<dir>)
+  --front-node-arg <f>    extra node flag for each of the server's front processes (repeatable), e.g. --trace-gc
+  --load-node-arg <f>     extra node flag for each load process (repeatable), e.g. --cpu-prof (and --cpu-prof-dir=<dir>)
   --out <dir>             where profiles go (default: the OS temp folder)
   --json <file>           also write the results as JSON
   --verbose               progress every second and the server's own log`;
@@ -107,6 +115,12 @@ function positive(name: string, value: string | undefined, integer = true): numb
     throw new RangeError(`--${name} expects a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(value)}`);
   }
   return n;
+}
+
+/** One node flag, `--name` or `--name=value`, without white space (the fronts' travel space-separated in MQTT_FRONT_NODE_ARGS). */
+function nodeFlag(option: string, value: string | undefined): string {
+  if (value === undefined || !/^--\S+$/.test(value)) throw new RangeError(`${option} expects one node flag such as --trace-gc, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
@@ -207,12 +221,15 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       case '--cpu-prof':
         o.cpuProf = true;
         break;
-      case '--server-node-arg': {
-        const v = value();
-        if (!v) throw new RangeError('--server-node-arg expects a node flag');
-        o.serverNodeArgs = [...o.serverNodeArgs, v];
+      case '--server-node-arg':
+        o.serverNodeArgs = [...o.serverNodeArgs, nodeFlag(flag, value())];
         break;
-      }
+      case '--front-node-arg':
+        o.frontNodeArgs = [...o.frontNodeArgs, nodeFlag(flag, value())];
+        break;
+      case '--load-node-arg':
+        o.loadNodeArgs = [...o.loadNodeArgs, nodeFlag(flag, value())];
+        break;
       case '--out':
         o.outDir = value() ?? o.outDir;
         break;

@@ -211,6 +211,8 @@ export class BenchRunner {
     const server = new ServerProcess(this.children);
     if (this.options.cpuProf) fs.mkdirSync(this.options.outDir, { recursive: true });
     const profileDir = this.options.cpuProf ? fs.mkdtempSync(path.join(this.options.outDir, 'cpu-prof-')) : null;
+    // The fronts' profiles in a folder of their own, so the server's is the one beside them.
+    const frontNodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, 'fronts')}`] : []), ...this.options.frontNodeArgs];
     // A port picked free can be taken by another process before the server binds it (other test
     // runs share the machine's ephemeral range): a server that exits before it is ready gets new ports.
     for (let attempt = 1; ; attempt++) {
@@ -218,7 +220,7 @@ export class BenchRunner {
         await server.start({
           databaseUrl: database.url,
           pushIntervalMs: this.options.pushIntervalMs,
-          env: fronts > 0 ? { MQTT_FRONTS: String(fronts) } : undefined,
+          env: fronts > 0 ? { MQTT_FRONTS: String(fronts), MQTT_FRONT_NODE_ARGS: frontNodeArgs.join(' ') } : undefined,
           nodeArgs: [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...this.options.serverNodeArgs],
           quiet: !this.options.verbose,
         });
@@ -266,7 +268,7 @@ export class BenchRunner {
         await server.stop();
         await database.drop();
         forget();
-        if (profileDir) this.log(`cpu profile of the server written to ${profileDir}`);
+        if (profileDir) this.log(`cpu profile of the server written to ${profileDir}${fronts > 0 ? `, of its fronts to ${path.join(profileDir, 'fronts')}` : ''}`);
       },
     };
   }
@@ -344,7 +346,7 @@ export class BenchRunner {
         sendBirth: true,
         keepaliveSeconds: 600,
       };
-      fleet = new LoadFleet(this.children, { shard, gateways, perProcess: o.gatewaysPerProcess, threadsPerProcess: o.threadsPerProcess, statsIntervalMs: 50 });
+      fleet = new LoadFleet(this.children, { shard, gateways, perProcess: o.gatewaysPerProcess, threadsPerProcess: o.threadsPerProcess, statsIntervalMs: 50, nodeArgs: o.loadNodeArgs });
       await fleet.start();
 
       const connectTimeoutMs = (gateways / o.connectRate) * 1000 + 30_000;

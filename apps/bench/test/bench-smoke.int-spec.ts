@@ -71,7 +71,10 @@ describe('npm run bench --fronts (smoke)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-fronts-'));
     try {
       const json = path.join(dir, 'results.json');
-      const args = ['--gateways', '50', '--phases', 'pipeline', '--fronts', '2', '--duration', '3', '--warmup', '1', '--drain', '10', '--ws-clients', '1', '--json', json];
+      const loadProfiles = path.join(dir, 'load');
+      // Profiled: the server and its fronts by --cpu-prof, the load processes by their own flags.
+      const profiling = ['--cpu-prof', '--out', dir, '--load-node-arg', '--cpu-prof', '--load-node-arg', `--cpu-prof-dir=${loadProfiles}`];
+      const args = ['--gateways', '50', '--phases', 'pipeline', '--fronts', '2', '--duration', '3', '--warmup', '1', '--drain', '10', '--ws-clients', '1', '--json', json, ...profiling];
       const output = await runBench(args);
 
       const [r] = (JSON.parse(fs.readFileSync(json, 'utf8')) as { results: PhaseResult[] }).results;
@@ -85,6 +88,16 @@ describe('npm run bench --fronts (smoke)', () => {
       expect(r.residentOnceBytesMax).not.toBeNull();
       expect(r.residentOnceBytesMax!).toBeLessThan(r.rssBytesMax!);
       expect(r.notes.join('\n')).toContain('gateway sockets in 2 front processes');
+
+      // Profiles (CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile) of one server process, its main
+      // thread among them, of two fronts, and of the load process.
+      const pidsIn = (folder: string) => new Set(fs.readdirSync(folder).filter((name) => name.endsWith('.cpuprofile')).map((name) => name.split('.')[3]));
+      const [serverProfiles] = fs.readdirSync(dir).filter((name) => name.startsWith('cpu-prof-'));
+      expect(output).toContain(`cpu profile of the server written to ${path.join(dir, serverProfiles)}, of its fronts to`);
+      expect(pidsIn(path.join(dir, serverProfiles)).size).toBe(1);
+      expect(fs.readdirSync(path.join(dir, serverProfiles)).some((name) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(name))).toBe(true);
+      expect(pidsIn(path.join(dir, serverProfiles, 'fronts')).size).toBe(2);
+      expect(pidsIn(loadProfiles).size).toBe(1);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

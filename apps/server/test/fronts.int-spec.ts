@@ -56,6 +56,7 @@ describe('MQTT_FRONTS: gateway sockets in front processes', () => {
         CLUSTER_ID: CLUSTER,
         MQTT_ALLOW_ANONYMOUS: 'true',
         MQTT_FRONTS: '2',
+        MQTT_FRONT_NODE_ARGS: ' --max-old-space-size=256  --trace-uncaught',
         FLUSH_INTERVAL_MS: '100',
         PORT: String(httpPort),
         MQTT_PORT: String(mqttPort),
@@ -81,6 +82,11 @@ describe('MQTT_FRONTS: gateway sockets in front processes', () => {
     expect(output).toContain(`at most ${2 * (limit - FRONT_RESERVED_DESCRIPTORS)} connections in 2 front processes`);
     const fronts = childPids(child.pid!);
     expect(fronts).toHaveLength(2);
+    // Each runs with its own flag and MQTT_FRONT_NODE_ARGS', not with the server's.
+    for (const pid of fronts) {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(argv.slice(1, 4)).toEqual(['--max-semi-space-size=1', '--max-old-space-size=256', '--trace-uncaught']);
+    }
 
     for (let i = 0; i < gateways; i++) clients.push(await connectGateway(mqttPort, gatewayOf(i)));
     await Promise.all(clients.map((client, i) => client.publishAsync(gatewayTopic(gatewayOf(i), 'birth'), birth(0), { qos: 1 })));

@@ -13,6 +13,8 @@ export interface FleetOptions {
   perProcess: number;
   threadsPerProcess: number;
   statsIntervalMs: number;
+  /** Extra node flags for each load process (`--load-node-arg`). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -49,7 +51,7 @@ export class LoadFleet {
         maxPendingConnects: Math.max(1, Math.floor(this.options.shard.maxPendingConnects / processes)),
       };
       first += count;
-      const child = this.children.spawnNode(path.join(__dirname, 'load.process.js'), [], { ipc: true });
+      const child = this.children.spawnNode(path.join(__dirname, 'load.process.js'), [], { ipc: true, nodeArgs: this.options.nodeArgs });
       this.procs.push(child);
       child.once('exit', (code, signal) => {
         if (!this.closing) this.errors.push(`load process ${p} exited (${code ?? signal}) while the bench still needed it`);

@@ -49,6 +49,9 @@ function main(): void {
   });
   // The bench that started us is gone: nothing should keep hammering the broker.
   process.on('disconnect', () => process.exit(0));
+  // The bench stops us with SIGTERM: leave through exit, which writes what node flags such as
+  // --cpu-prof keep until then (the signal's default action would drop it).
+  process.once('SIGTERM', () => process.exit(143));
 }
 
 main();

@@ -50,6 +50,7 @@ export class BrokerService {
   /** The front processes holding the gateways' sockets (`MQTT_FRONTS` > 0), once listening. */
   private fronts: FrontPool | null = null;
   private readonly frontCount: number;
+  private readonly frontNodeArgs: readonly string[];
 
   constructor(@Optional() @Inject(APP_CONFIG) config?: AppConfig) {
     const options: AedesOptions = {
@@ -70,6 +71,7 @@ export class BrokerService {
     else options.persistence = withExactRetainedLookup(memory() as unknown as RetainedStore) as unknown as AedesOptions['persistence'];
     this.aedes = new Aedes(options);
     this.frontCount = config?.MQTT_FRONTS ?? 0;
+    this.frontNodeArgs = config?.MQTT_FRONT_NODE_ARGS ?? [];
     this.persistence = options.persistence;
     this.aedes.on('clientDisconnect', (client: Client) => {
       // A client that took over the id has its own lane by now.
@@ -139,7 +141,7 @@ export class BrokerService {
       }
     };
     if (this.frontCount > 0) {
-      const fronts = new FrontPool(this.frontCount);
+      const fronts = new FrontPool(this.frontCount, this.frontNodeArgs);
       this.fronts = fronts;
       await fronts.start();
       cap = fronts.capacity;

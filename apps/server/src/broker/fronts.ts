@@ -235,7 +235,11 @@ export class FrontPool {
   /** Fronts started again after one died. */
   restarts = 0;
 
-  constructor(readonly count: number) {
+  /** `nodeArgs`: node flags for every front beyond its own (`MQTT_FRONT_NODE_ARGS`), e.g. a profiler's. */
+  constructor(
+    readonly count: number,
+    private readonly nodeArgs: readonly string[] = [],
+  ) {
     this.fronts = new Array<Front | null>(count).fill(null);
   }
 
@@ -264,10 +268,11 @@ export class FrontPool {
   private spawn(index: number): Front {
     const child = fork(frontEntry(), [String(LINKS_PER_FRONT)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc', ...new Array<'pipe'>(LINKS_PER_FRONT).fill('pipe')],
-      // None of the server's flags (heap settings, profilers). A front's garbage is the chunks it
-      // relays, dead within a turn of the loop: a 1 MB young generation (16 MB by default) keeps
-      // each front about 40 MB smaller at 10,000 sockets (measured, 11:05).
-      execArgv: ['--max-semi-space-size=1'],
+      // None of the server's flags (heap settings, profilers), only its own and MQTT_FRONT_NODE_ARGS.
+      // A front's garbage is the chunks it relays, dead within a turn of the loop: a 1 MB young
+      // generation (16 MB by default) keeps each front about 40 MB smaller at 10,000 sockets
+      // (measured, 11:05).
+      execArgv: ['--max-semi-space-size=1', ...this.nodeArgs],
       serialization: 'json',
     });
     const links = child.stdio.slice(4) as net.Socket[];

@@ -26,6 +26,9 @@ describe('loadConfig', () => {
     ['INSTANCE_ID', 'has space'],
     ['CLUSTER_SLOTS', '0'],
     ['CLUSTER_LEASE_MS', '50'],
+    ['MQTT_FRONT_NODE_ARGS', 'front.js'],
+    ['MQTT_FRONT_NODE_ARGS', '--cpu-prof; rm -rf /'],
+    ['MQTT_FRONT_NODE_ARGS', '--cpu-prof -e'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
@@ -46,6 +49,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CLUSTER_MODE: 'redis' })).toThrow(/DATABASE_URL: CLUSTER_MODE=redis needs a shared PostgreSQL/);
     const config = loadConfig({ CLUSTER_MODE: 'redis', DATABASE_URL: 'postgresql://u@db:5432/cp', REDIS_URL: 'redis://cache:6379/2', INSTANCE_ID: 'server-1' });
     expect(config).toMatchObject({ CLUSTER_MODE: 'redis', REDIS_URL: 'redis://cache:6379/2', INSTANCE_ID: 'server-1', CLUSTER_SLOTS: 64, CLUSTER_LEASE_MS: 10_000 });
+  });
+
+  it('gives the fronts node flags split at white space, none by default', () => {
+    expect(loadConfig({}).MQTT_FRONT_NODE_ARGS).toEqual([]);
+    expect(loadConfig({ MQTT_FRONT_NODE_ARGS: ' --cpu-prof \t --cpu-prof-dir=/tmp/fronts-1 ' }).MQTT_FRONT_NODE_ARGS).toEqual(['--cpu-prof', '--cpu-prof-dir=/tmp/fronts-1']);
   });
 
   it('treats an empty value as unset', () => {

@@ -29,6 +29,8 @@ export const CONFIG_DEFAULTS = {
   MQTT_PUBACK_HOLD_ABOVE: '1000',
   /** 0: gateway sockets live in the server process. N: in N front processes, each up to its own open-file limit (broker/fronts.ts). */
   MQTT_FRONTS: '0',
+  /** Node flags each front process gets beyond its own (space-separated), e.g. --cpu-prof for a profile of every front. */
+  MQTT_FRONT_NODE_ARGS: '',
   /** The old generation may grow to 1 + this/100 times what the last full collection kept (0: V8's own factor, up to 4). */
   HEAP_GROWING_PERCENT: '100',
   DASHBOARD_DIR: DEFAULT_DASHBOARD_DIR,
@@ -77,6 +79,11 @@ export const configSchema = z.object({
   MQTT_PUBACK_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(Number(CONFIG_DEFAULTS.MQTT_PUBACK_DELAY_MS)),
   MQTT_PUBACK_HOLD_ABOVE: z.coerce.number().int().min(0).max(10_000_000).default(Number(CONFIG_DEFAULTS.MQTT_PUBACK_HOLD_ABOVE)),
   MQTT_FRONTS: z.coerce.number().int().min(0).max(16).default(Number(CONFIG_DEFAULTS.MQTT_FRONTS)),
+  MQTT_FRONT_NODE_ARGS: z
+    .string()
+    .regex(/^\s*(--[\w.:/=,+-]+(\s+|$))*$/, 'expected node flags separated by spaces, each --name or --name=value (e.g. --cpu-prof --cpu-prof-dir=/tmp/fronts)')
+    .default(CONFIG_DEFAULTS.MQTT_FRONT_NODE_ARGS)
+    .transform((flags) => flags.split(/\s+/).filter(Boolean)),
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(Number(CONFIG_DEFAULTS.HEAP_GROWING_PERCENT)),
   DASHBOARD_DIR: z.string().min(1).default(CONFIG_DEFAULTS.DASHBOARD_DIR),
   TRAINER_TOKEN: z
