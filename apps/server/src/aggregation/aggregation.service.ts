@@ -70,6 +70,21 @@ export interface GatewayState {
   run: string;
   /** Changed since the last flush cut: on the aggregator's list of gateways to write. */
   dirty: boolean;
+  /**
+   * Its maker's state, once looked up: a maker's state is never replaced once made (only `restore`
+   * makes makers anew, at start-up, and forgets these), and a gateway's maker never changes.
+   */
+  ent: EnterpriseState | undefined;
+}
+
+/**
+ * A connection's sender, kept by whoever holds the connection (the report lane): the client id,
+ * and its gateway's state once found. A gateway's state is never replaced or removed once made,
+ * so the lookup by id, a cache miss on the map's table and its key at every report, is done once.
+ */
+export interface GatewaySender {
+  readonly clientId: string;
+  gateway: GatewayState | undefined;
 }
 
 export interface EnterpriseState {
@@ -198,6 +213,7 @@ function newGateway(id: string, enterpriseId: string, stored?: { lastSeq: number
     reAck: false,
     run: stored?.run ?? '',
     dirty: false,
+    ent: undefined,
   };
 }
 
@@ -291,6 +307,8 @@ export class AggregationService {
   private readonly groups: DeviceStateCounts = { running: 0, idle: 0, fault: 0, offline: 0, total: 0 };
   /** Makers whose `counted` may be out of date. */
   private readonly regroup = new Set<EnterpriseState>();
+  /** Makers whose `online` is true: kept by `setEnterpriseOnline`, so that no push walks every maker to count them. */
+  private onlineMakers = 0;
   private readonly spareCells: EnterpriseDayCell[] = [];
   private readonly dirtyGateways = new DirtyGateways();
   private readonly dirtyEnterprises = new Set<string>();
@@ -314,7 +332,13 @@ export class AggregationService {
     };
   }
 
+  /**
+   * The state of the database, into an aggregator that holds no gateway or maker yet: it runs once,
+   * at start-up, before the broker takes a message. From then on a gateway's and a maker's state
+   * are never replaced (GatewaySender and GatewayState.ent rely on it).
+   */
   restore(state: RestoredState): void {
+    if (this.gateways.size > 0 || this.enterprises.size > 0) throw new Error('restore runs into an empty aggregator, once, at start-up');
     this.cellEpoch++;
     this.dayCells.clear();
     for (const r of state.runs) this.runs.set(r.id, r);
@@ -392,7 +416,7 @@ export class AggregationService {
     const ent = this.ensureEnterprise(address.enterprise);
     ent.info = { id: address.enterprise, ...birth.enterprise };
     ent.described = true;
-    ent.online = true;
+    this.setEnterpriseOnline(ent, true);
     const devices = new Map<string, DeviceInfo>();
     for (const d of birth.devices) {
       const known = ent.devices.get(d.id);
@@ -481,11 +505,11 @@ export class AggregationService {
   }
 
   /**
-   * `clientId`: `gatewayClientId(address)`, where the caller keeps it. Made anew for every report,
-   * the id is a new string that the lookup must first flatten and hash.
+   * `sender`: the connection's, where the caller keeps one (see GatewaySender); without it the
+   * gateway is looked up by `gatewayClientId(address)`.
    */
-  applyReport(address: GatewayAddress, report: ReportPayload, clientId = gatewayClientId(address)): ReportOutcome {
-    const gw = this.gateways.get(clientId);
+  applyReport(address: GatewayAddress, report: ReportPayload, sender?: GatewaySender): ReportOutcome {
+    const gw = sender === undefined ? this.gateways.get(gatewayClientId(address)) : (sender.gateway ?? (sender.gateway = this.gateways.get(sender.clientId)));
     if (!gw || gw.enterpriseId !== address.enterprise) return 'unknown-gateway';
     if (report.seq <= gw.lastSeq) {
       gw.reAck = true;
@@ -529,7 +553,7 @@ export class AggregationService {
     }
     if (report.run !== undefined) gw.run = report.run;
     const enterpriseId = gw.enterpriseId;
-    const ent = this.ensureEnterprise(enterpriseId);
+    const ent = gw.ent ?? (gw.ent = this.ensureEnterprise(enterpriseId));
     // A report belongs to the China calendar day of its interval's last millisecond.
     const { day, year } = this.calendarDayOf(report.ts - 1);
     const cells = this.dayCellsOf(run, day);
@@ -672,7 +696,7 @@ export class AggregationService {
       const ent = this.ensureEnterprise(row.id);
       ent.info = info;
       ent.described = true;
-      ent.online = online;
+      this.setEnterpriseOnline(ent, online);
       ent.devices = new Map(
         devices.map((d) => {
           // The row describes the device; what this instance saw of it live stays.
@@ -892,13 +916,24 @@ export class AggregationService {
   }
   private readonly dayMemo = { start: 0, end: 0, day: '', year: 0 };
 
+  /** Makers online now (their gateway connected), as a walk over every maker would count them. */
+  get onlineEnterprises(): number {
+    return this.onlineMakers;
+  }
+
+  private setEnterpriseOnline(ent: EnterpriseState, online: boolean): void {
+    if (ent.online === online) return;
+    ent.online = online;
+    this.onlineMakers += online ? 1 : -1;
+  }
+
   private setOnline(gw: GatewayState, online: boolean, ts: number | null, why: string): void {
     if (ts !== null) gw.lastSeen = Math.max(gw.lastSeen, ts);
     this.dirtyGateways.mark(gw);
-    const ent = this.ensureEnterprise(gw.enterpriseId);
+    const ent = gw.ent ?? (gw.ent = this.ensureEnterprise(gw.enterpriseId));
     if (gw.online === online && ent.online === online) return;
     gw.online = online;
-    ent.online = online;
+    this.setEnterpriseOnline(ent, online);
     this.regroup.add(ent);
     this.dirtyEnterprises.add(gw.enterpriseId);
     this.version++;

@@ -55,6 +55,8 @@ describe('AggregationService.deviceStateCounts', () => {
       );
     const counted = (agg: AggregationService) =>
       deviceStateCounts([...agg.enterprises.values()].flatMap((ent) => [...ent.devices.values()].map((d) => (ent.online ? d.state : 'offline'))) as never);
+    // The makers online, kept for the dashboard's push as they change: equal to a walk over them.
+    const online = (agg: AggregationService) => [...agg.enterprises.values()].filter((ent) => ent.online).length;
 
     const agg = new AggregationService('c1');
     // From the database: four makers with their devices, offline until their gateway is back.
@@ -105,10 +107,13 @@ describe('AggregationService.deviceStateCounts', () => {
       // Read at some steps only: changes pile up between two pushes.
       if (random() < 0.3) {
         expect(agg.deviceStateCounts()).toEqual(counted(agg));
+        expect(agg.onlineEnterprises).toBe(online(agg));
         ops.reads++;
       }
     }
     expect(agg.deviceStateCounts()).toEqual(counted(agg));
+    expect(agg.onlineEnterprises).toBe(online(agg));
+    expect(agg.onlineEnterprises).toBeGreaterThan(0);
     // Every kind of change happened, many times over.
     expect(Math.min(...Object.values(ops))).toBeGreaterThan(30);
 

@@ -1,7 +1,7 @@
 import { clusterFilter, gatewayClientId, gatewayKindFilter, gatewayTopic, parseTopic, type GatewayAddress, type GatewayTopicKind, type ParsedTopic, type RejectReason } from '@clusterpulse/contracts';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AedesPublishPacket, Client } from 'aedes';
-import { AggregationService } from '../aggregation/aggregation.service';
+import { AggregationService, type GatewaySender } from '../aggregation/aggregation.service';
 import { BrokerService } from '../broker/broker.service';
 import { PubackDelay, SubscriptionWatch, type ReportLaneOptions } from '../broker/report-lane';
 import { ClusterService } from '../cluster/cluster.service';
@@ -115,14 +115,14 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
     if (!watch || address.cluster !== this.agg.clusterId) return null;
     const topic = gatewayTopic(address, 'report');
     const parsed: ParsedTopic = { scope: 'gateway', kind: 'report', cluster: address.cluster, enterprise: address.enterprise, gateway: address.gateway };
-    const clientId = gatewayClientId(address);
+    const sender: GatewaySender = { clientId: gatewayClientId(address), gateway: undefined };
     return {
       topic,
       pubacks: this.pubacks ?? undefined,
       open: () => watch.clear,
       deliver: (payload) => {
         try {
-          this.apply(parsed, topic, payload, clientId);
+          this.apply(parsed, topic, payload, sender);
         } catch (error) {
           this.logger.error(`ingest failed on ${topic}: ${(error as Error).stack ?? String(error)}`);
         }
@@ -177,10 +177,10 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** A gateway's message whose topic is parsed and has a handler. */
-  private apply(parsed: ParsedTopic & { scope: 'gateway' }, topic: string, payload: Buffer, clientId?: string): void {
+  private apply(parsed: ParsedTopic & { scope: 'gateway' }, topic: string, payload: Buffer, sender?: GatewaySender): void {
     // Pushes and flushes keep their cadence while messages saturate the event loop.
     this.timers.pulse();
-    const result: HandlerResult = HANDLERS[parsed.kind]!(this.agg, parsed, payload, clientId);
+    const result: HandlerResult = HANDLERS[parsed.kind]!(this.agg, parsed, payload, sender);
     if (result.ok) {
       for (const o of this.observers) o.onAccepted?.(parsed.kind);
     } else {
