@@ -642,9 +642,9 @@ export class AggregationService {
     const acks = new Map<string, number>();
     const writes = this.writeFilter ?? (() => true);
     for (const gw of this.dirtyGateways.drain()) {
-      // A gateway replaced since it was marked (a restore) is the restored rows' own state.
+      // The gateway's own state: none is replaced once made (see restore).
       const id = gw.id;
-      if (this.gateways.get(id) !== gw || !writes(gw.enterpriseId)) continue;
+      if (!writes(gw.enterpriseId)) continue;
       batch.gateways.push({ id, enterpriseId: gw.enterpriseId, lastSeq: gw.lastSeq, online: gw.online, lastSeen: gw.lastSeen, run: gw.run });
       if (gw.lastSeq > gw.ackedSeq || (gw.reAck && gw.lastSeq > 0)) {
         gw.reAck = false;
