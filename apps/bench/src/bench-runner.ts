@@ -76,6 +76,12 @@ export interface PhaseResult {
    * null for one process, whose RSS says it.
    */
   residentOnceBytesMax: number | null;
+  /**
+   * Where the target is several processes: the largest RSS sample of each, in the order of its
+   * processes (the server, then its fronts; in cluster mode the servers, then the balancer). The
+   * maxima of different moments, so they may add up to more than `rssBytesMax`. Null for one process.
+   */
+  rssBytesMaxPerProcess: number[] | null;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
   latencySamples: number;
@@ -365,6 +371,7 @@ export class BenchRunner {
       const benchCpuBegin = process.cpuUsage();
       const rss: Array<[number, number]> = [];
       let residentOnceMax: number | null = null;
+      let perProcessMax: number[] | null = null;
       const consumedAt: Array<{ t: number; applied: number }> = [];
       const backlogs: number[] = [];
       const windowEnd = Date.now() + o.durationSeconds * 1000;
@@ -376,6 +383,10 @@ export class BenchRunner {
         const pids = target.pids?.() ?? [target.pid];
         const once = pids.length > 1 ? residentBytesOnce(pids) : null;
         if (once !== null) residentOnceMax = Math.max(residentOnceMax ?? 0, once);
+        if (pids.length > 1) {
+          const each = pids.map((pid) => rssBytes(pid) ?? 0);
+          perProcessMax = each.map((bytes, i) => Math.max(bytes, perProcessMax?.[i] ?? 0));
+        }
         const c = await target.consumed().catch(() => null);
         // Read once the answer is in: everything consumed by then was written before it.
         if (c) consumedAt.push({ t: Date.now(), applied: c.applied });
@@ -443,6 +454,7 @@ export class BenchRunner {
         rssBytesLast: rss.length ? rss[rss.length - 1][1] : null,
         rssSeries: rss,
         residentOnceBytesMax: residentOnceMax,
+        rssBytesMaxPerProcess: perProcessMax,
         latencyP50Ms: latency ? percentile(latency.latencies, 50) : null,
         latencyP99Ms: latency ? percentile(latency.latencies, 99) : null,
         latencySamples: latency?.latencies.length ?? 0,
@@ -548,7 +560,7 @@ export function summaryLine(r: PhaseResult): string {
     `${r.phase}: ${fmt(r.sustainedPerSecond)} reports/s sustained (offered ${fmt(r.offeredPerSecond)}/s)`,
     `connected ${r.connected}/${r.gateways} (server side ${fmt(r.connectedServerSide)})`,
     `cpu ${fmt(r.cpuSecondsPer1000, 3)} s/1000 reports (${fmt(r.cores, 2)} cores; load generator ${fmt(r.loadCores, 2)}, bench ${fmt(r.benchCores, 2)} cores)`,
-    `rss ${r.rssBytesMax === null ? 'n/a' : `${Math.round(r.rssBytesMax / 2 ** 20)} MiB max (${mib(r.rssBytesFirst)} -> ${mib(r.rssBytesLast)} MiB over the window)`}${r.residentOnceBytesMax === null ? '' : `; ${mib(r.residentOnceBytesMax)} MiB max with shared pages counted once`}`,
+    `rss ${r.rssBytesMax === null ? 'n/a' : `${Math.round(r.rssBytesMax / 2 ** 20)} MiB max (${mib(r.rssBytesFirst)} -> ${mib(r.rssBytesLast)} MiB over the window)`}${r.residentOnceBytesMax === null ? '' : `; ${mib(r.residentOnceBytesMax)} MiB max with shared pages counted once`}${r.rssBytesMaxPerProcess === null ? '' : `; per process at most ${r.rssBytesMaxPerProcess.map(mib).join(' / ')} MiB`}`,
     r.phase === 'pipeline' ? `latency p50 ${fmt(r.latencyP50Ms)} ms p99 ${fmt(r.latencyP99Ms)} ms (${r.latencySamples} samples)` : '',
     `lag ${r.lagStart} -> ${r.lagEnd} (growth ${r.lagGrowthPerSecond === null ? 'n/a' : `${fmt(r.lagGrowthPerSecond, 1)} reports/s`} over ${r.lagSeries.length} samples)`,
     `counts: sent ${r.counts.sent} = applied ${r.counts.applied} + rejected ${r.counts.rejected} + duplicates ${r.counts.duplicates}: ${r.counts.addsUp ? 'adds up' : 'DOES NOT ADD UP'}`,

@@ -50,6 +50,8 @@ describe('npm run bench (smoke)', () => {
       expect(r.sustainedPerSecond).toBeGreaterThan(0);
       expect(r.cpuSecondsPer1000).not.toBeNull();
       expect(r.rssBytesMax).not.toBeNull();
+      // One process: its RSS says it all.
+      expect(r.rssBytesMaxPerProcess).toBeNull();
       // One sample a second of the 3 s window: RSS and lag, and the lag's growth fitted over them.
       expect(r.rssSeries.length).toBeGreaterThanOrEqual(2);
       expect(r.lagSeries.length).toBe(r.rssSeries.length);
@@ -87,6 +89,11 @@ describe('npm run bench --fronts (smoke)', () => {
       // Three processes measured: their memory with the binary's pages counted once is below the sum of their RSS.
       expect(r.residentOnceBytesMax).not.toBeNull();
       expect(r.residentOnceBytesMax!).toBeLessThan(r.rssBytesMax!);
+      // Each process's own peak: the server's and both fronts', which together reach the summed peak.
+      expect(r.rssBytesMaxPerProcess).toHaveLength(3);
+      for (const bytes of r.rssBytesMaxPerProcess!) expect(bytes).toBeGreaterThan(10 * 2 ** 20);
+      expect(r.rssBytesMaxPerProcess!.reduce((sum, bytes) => sum + bytes, 0)).toBeGreaterThanOrEqual(r.rssBytesMax!);
+      expect(output).toMatch(/per process at most \d+ \/ \d+ \/ \d+ MiB/);
       expect(r.notes.join('\n')).toContain('gateway sockets in 2 front processes');
 
       // Profiles (CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile) of one server process, its main
