@@ -71,8 +71,8 @@ export interface GatewayState {
   /** Changed since the last flush cut: on the aggregator's list of gateways to write. */
   dirty: boolean;
   /**
-   * Its maker's state, once looked up: a maker's state is never replaced once made (only `restore`
-   * makes makers anew, at start-up, and forgets these), and a gateway's maker never changes.
+   * Its maker's state, once looked up: a maker's state is never replaced once made (see `restore`),
+   * and a gateway's maker never changes.
    */
   ent: EnterpriseState | undefined;
 }
