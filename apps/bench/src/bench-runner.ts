@@ -378,14 +378,15 @@ export class BenchRunner {
       for (let second = 1; Date.now() < windowEnd; second++) {
         await sleep(Math.min(1_000, windowEnd - Date.now()));
         this.check(target);
-        const r = sumOver(target, rssBytes);
-        if (r !== null) rss.push([(Date.now() - begin.t) / 1000, r]);
+        // One reading of each process's RSS serves the sum and the per-process peaks.
         const pids = target.pids?.() ?? [target.pid];
-        const once = pids.length > 1 ? residentBytesOnce(pids) : null;
-        if (once !== null) residentOnceMax = Math.max(residentOnceMax ?? 0, once);
+        const each = pids.map(rssBytes);
+        const r = sumOf(each);
+        if (r !== null) rss.push([(Date.now() - begin.t) / 1000, r]);
         if (pids.length > 1) {
-          const each = pids.map((pid) => rssBytes(pid) ?? 0);
-          perProcessMax = each.map((bytes, i) => Math.max(bytes, perProcessMax?.[i] ?? 0));
+          const once = residentBytesOnce(pids);
+          if (once !== null) residentOnceMax = Math.max(residentOnceMax ?? 0, once);
+          perProcessMax = each.map((bytes, i) => Math.max(bytes ?? 0, perProcessMax?.[i] ?? 0));
         }
         const c = await target.consumed().catch(() => null);
         // Read once the answer is in: everything consumed by then was written before it.
@@ -539,7 +540,11 @@ const BACKLOG_SAMPLE_EVERY = 5;
 
 /** A per-process figure summed over the target's processes; null if any is unreadable. */
 function sumOver(target: Target, read: (pid: number) => number | null): number | null {
-  const values = (target.pids?.() ?? [target.pid]).map(read);
+  return sumOf((target.pids?.() ?? [target.pid]).map(read));
+}
+
+/** Figures read per process, summed; null if any is unreadable. */
+function sumOf(values: Array<number | null>): number | null {
   return values.some((v) => v === null) ? null : values.reduce<number>((sum, v) => sum + (v ?? 0), 0);
 }
 
