@@ -553,7 +553,7 @@ export class AggregationService {
     }
     if (report.run !== undefined) gw.run = report.run;
     const enterpriseId = gw.enterpriseId;
-    const ent = gw.ent ?? (gw.ent = this.ensureEnterprise(enterpriseId));
+    const ent = this.makerOf(gw);
     // A report belongs to the China calendar day of its interval's last millisecond.
     const { day, year } = this.calendarDayOf(report.ts - 1);
     const cells = this.dayCellsOf(run, day);
@@ -930,7 +930,7 @@ export class AggregationService {
   private setOnline(gw: GatewayState, online: boolean, ts: number | null, why: string): void {
     if (ts !== null) gw.lastSeen = Math.max(gw.lastSeen, ts);
     this.dirtyGateways.mark(gw);
-    const ent = gw.ent ?? (gw.ent = this.ensureEnterprise(gw.enterpriseId));
+    const ent = this.makerOf(gw);
     if (gw.online === online && ent.online === online) return;
     gw.online = online;
     this.setEnterpriseOnline(ent, online);
@@ -1001,6 +1001,11 @@ export class AggregationService {
     }
     this.ensureEnterprise(address.enterprise);
     return gw;
+  }
+
+  /** The maker of `gw`, looked up once and then held by the gateway (see GatewayState.ent). */
+  private makerOf(gw: GatewayState): EnterpriseState {
+    return gw.ent ?? (gw.ent = this.ensureEnterprise(gw.enterpriseId));
   }
 
   private ensureEnterprise(id: string): EnterpriseState {
