@@ -7,16 +7,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiRoutes, type IngestStats } from '@clusterpulse/contracts';
 import { childPids } from '../../apps/bench/src/proc-stats';
-import { alive, freePort, waitFor } from '../../apps/server/test/harness';
+import { alive, commandOf, freePort, waitFor } from '../../apps/server/test/harness';
 
 const root = path.resolve(__dirname, '../..');
 const MAKERS = 12;
 
 jest.setTimeout(180_000);
-
-function commandOf(pid: number): string[] {
-  return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-}
 
 function environmentOf(pid: number): Map<string, string> {
   const entries = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);

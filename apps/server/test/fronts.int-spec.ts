@@ -6,7 +6,7 @@ import type { MqttClient } from 'mqtt';
 import { childPids } from '../../bench/src/proc-stats';
 import { FRONT_RESERVED_DESCRIPTORS } from '../src/broker/front-process';
 import { LINKS_PER_FRONT } from '../src/broker/fronts';
-import { CLUSTER, alive, birth, closeClient, connectGateway, freePort, freshDatabase, getJson, report, reportTopic, waitFor } from './harness';
+import { CLUSTER, alive, birth, closeClient, commandOf, connectGateway, freePort, freshDatabase, getJson, report, reportTopic, waitFor } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -82,11 +82,8 @@ describe('MQTT_FRONTS: gateway sockets in front processes', () => {
     expect(output).toContain(`at most ${2 * (limit - FRONT_RESERVED_DESCRIPTORS)} connections in 2 front processes`);
     const fronts = childPids(child.pid!);
     expect(fronts).toHaveLength(2);
-    // Each runs with its own flag and MQTT_FRONT_NODE_ARGS', not with the server's.
-    for (const pid of fronts) {
-      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      expect(argv.slice(1, 4)).toEqual(['--max-semi-space-size=1', '--max-old-space-size=256', '--trace-uncaught']);
-    }
+    // Each runs with its own flag and those of MQTT_FRONT_NODE_ARGS, not with the server's.
+    for (const pid of fronts) expect(commandOf(pid).slice(1, 4)).toEqual(['--max-semi-space-size=1', '--max-old-space-size=256', '--trace-uncaught']);
 
     for (let i = 0; i < gateways; i++) clients.push(await connectGateway(mqttPort, gatewayOf(i)));
     await Promise.all(clients.map((client, i) => client.publishAsync(gatewayTopic(gatewayOf(i), 'birth'), birth(0), { qos: 1 })));

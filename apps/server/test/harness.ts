@@ -138,6 +138,11 @@ export function reportTopic(address: GatewayAddress): string {
   return gatewayTopic(address, 'report');
 }
 
+/** The command line of process `pid`: the program, then its arguments (Linux: /proc/<pid>/cmdline). */
+export function commandOf(pid: number): string[] {
+  return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+}
+
 /** Whether process `pid` still exists (one this process may signal). */
 export function alive(pid: number): boolean {
   try {
