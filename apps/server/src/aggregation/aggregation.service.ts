@@ -3,6 +3,8 @@ import {
   chinaDay,
   chinaDayStart,
   chinaYear,
+  DEVICE_KINDS,
+  DEVICE_STATES,
   PRODUCT_CATEGORIES,
   SALES_CHANNELS,
   deviceStateGroup,
@@ -230,8 +232,16 @@ function newEnterprise(info: EnterpriseInfo, described: boolean, devices: Map<st
   return { info, described, online: false, devices, years: new Map(), cells: undefined, groupCounts: undefined, counted: undefined };
 }
 
+/**
+ * The one string of each known device kind and state. A device described by a maker's birth or
+ * read back from the database holds a string parsed for it alone; 140,000 devices held about
+ * 95,000 copies of a handful of names (3 MB at 20,000 makers).
+ */
+const NAMES = new Map<string, string>([...DEVICE_KINDS, ...DEVICE_STATES].map((name) => [name, name]));
+const named = (name: string): string => NAMES.get(name) ?? name;
+
 function newDevice(id: string, kind: string, line: string | undefined, state: string, outOfRange?: Set<string>): DeviceInfo {
-  return { id, kind, line, state, readings: undefined, oee: undefined, energyWh: undefined, lastTs: undefined, outOfRange };
+  return { id, kind: named(kind), line, state: named(state), readings: undefined, oee: undefined, energyWh: undefined, lastTs: undefined, outOfRange };
 }
 
 function cellOf<K, V>(map: Map<K, V>, key: K, empty: () => V): V {

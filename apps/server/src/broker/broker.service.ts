@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/app-config.module';
 import type { AppConfig } from '../config/config.schema';
 import type { ReportLaneHandle } from './report-lane';
 import { withExactRetainedLookup, type RetainedStore } from './exact-retained';
+import { keepWillPayload, leanParser } from './kept-bytes';
 import { mqttConnectionCap, openFileLimit } from './fd-limit';
 import { FrontPool, type FrontStats } from './fronts';
 
@@ -66,10 +67,17 @@ export class BrokerService {
       // Gateways publish 6-level topics; nothing legitimate needs more.
       maxTopicLevels: 16,
       heartbeatInterval: 60_000,
+      // The will is kept until the connection ends: in bytes of its own, not a view of a read.
+      preConnect: (_client, packet, done) => {
+        keepWillPayload(packet);
+        done(null, true);
+      },
     };
     if (config?.CLUSTER_MODE === 'redis') Object.assign(options, this.clusteredOptions(config));
     else options.persistence = withExactRetainedLookup(memory() as unknown as RetainedStore) as unknown as AedesOptions['persistence'];
     this.aedes = new Aedes(options);
+    const handle = this.aedes.handle;
+    this.aedes.handle = (conn, req) => leanParser(handle(conn, req));
     this.frontCount = config?.MQTT_FRONTS ?? 0;
     this.frontNodeArgs = config?.MQTT_FRONT_NODE_ARGS ?? [];
     this.persistence = options.persistence;

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { keptBytes } from './kept-bytes';
 
 interface RetainedPacket {
   topic: string;
@@ -25,9 +26,14 @@ export function withExactRetainedLookup<P extends RetainedStore>(persistence: P)
   const scan = persistence.createRetainedStreamCombi.bind(persistence);
   persistence.storeRetained = (packet, callback) => {
     // [MQTT-3.3.1-10] a retained message with an empty payload removes the retained message.
-    if (packet.payload.length === 0) byTopic.delete(packet.topic);
-    else byTopic.set(packet.topic, packet);
-    return store(packet, callback);
+    if (packet.payload.length === 0) {
+      byTopic.delete(packet.topic);
+      return store(packet, callback);
+    }
+    // Kept until it is replaced: its payload in bytes of its own, not a view of the read it came in.
+    const kept = Buffer.isBuffer(packet.payload) ? { ...packet, payload: keptBytes(packet.payload) } : packet;
+    byTopic.set(packet.topic, kept);
+    return store(kept, callback);
   };
   persistence.createRetainedStreamCombi = (patterns) => {
     if (patterns.some(hasWildcard)) return scan(patterns);
