@@ -40,7 +40,7 @@ describe('PubackDelay', () => {
   it('looks at each connection a quiet period after it started waiting, in that order', () => {
     const delay = new PubackDelay(1000);
     const released: string[] = [];
-    const release = (name: string) => () => (released.push(name), false);
+    const release = (name: string) => ({ check: () => (released.push(name), false) });
     delay.hold(release('a'), 0);
     delay.hold(release('b'), 300);
     delay.hold(release('c'), 900);
@@ -61,7 +61,7 @@ describe('PubackDelay', () => {
     const holdMore = (n: number, now: number) => {
       for (let i = 0; i < n; i++) {
         const id = next++;
-        delay.hold(() => (looked.push(id), false), now);
+        delay.hold({ check: () => (looked.push(id), false) }, now);
       }
     };
     // Some taken from the head first, so that the ring wraps and then grows with its head inside.
@@ -81,8 +81,8 @@ describe('PubackDelay', () => {
     expect(delay.quietMs).toBe(1000);
     const looked: string[] = [];
     let again = 2;
-    delay.hold((now) => (looked.push(`a@${now}`), again-- > 0), 0);
-    delay.hold((now) => (looked.push(`b@${now}`), false), 500);
+    delay.hold({ check: (now) => (looked.push(`a@${now}`), again-- > 0) }, 0);
+    delay.hold({ check: (now) => (looked.push(`b@${now}`), false) }, 500);
     expect(delay.sweep(1000)).toBe(1);
     expect(delay.sweep(1500)).toBe(1);
     expect(delay.sweep(1900)).toBe(0);

@@ -1,4 +1,5 @@
 import type { Aedes, Client } from 'aedes';
+import { keptBytes } from './kept-bytes';
 
 /**
  * The report lane: a gateway's QoS 1 reports on its own report topic go from the MQTT parser
@@ -140,11 +141,14 @@ export const MAX_HELD_PUBACKS = 8;
 /** A connection that publishes nothing for this long gets its held PUBACKs (or sooner with a shorter delay). */
 export const PUBACK_QUIET_MS = 1000;
 
-/**
- * Looks at a connection's held PUBACKs when a sweep finds them due: true to be looked at again a
- * quiet period later, having written nothing; false when done with them (written, or none left).
- */
-export type PubackCheck = (now: number) => boolean;
+/** A connection's held PUBACKs, queued for a sweep. */
+export interface HeldPubacks {
+  /**
+   * Looks at them when a sweep finds them due: true to be looked at again a quiet period later,
+   * having written nothing; false when done with them (written, or none left).
+   */
+  check(now: number): boolean;
+}
 
 /**
  * PUBACKs held back, so that one write carries several.
@@ -178,7 +182,7 @@ export class PubackDelay {
   // A ring of (due time, check), grown by doubling and otherwise kept: arrays made anew as
   // connections queued lived a second each, long enough to be promoted to the old generation.
   private due = new Float64Array(1024);
-  private checks: Array<PubackCheck | undefined> = new Array<PubackCheck | undefined>(1024).fill(undefined);
+  private checks: Array<HeldPubacks | undefined> = new Array<HeldPubacks | undefined>(1024).fill(undefined);
   private head = 0;
   private count = 0;
   // Reports the lane took since `rateSince` (a sweep's clock), for the rate that switches holding.
@@ -206,8 +210,8 @@ export class PubackDelay {
     return Math.min(250, Math.max(10, Math.floor(this.quietMs / 4)));
   }
 
-  /** `check` runs at the first sweep at least `quietMs` from now, and again as it asks. */
-  hold(check: PubackCheck, now = performance.now()): void {
+  /** `held.check` runs at the first sweep at least `quietMs` from now, and again as it asks. */
+  hold(check: HeldPubacks, now = performance.now()): void {
     if (this.count === this.due.length) this.grow();
     const at = (this.head + this.count) % this.due.length;
     this.due[at] = now + this.quietMs;
@@ -234,7 +238,7 @@ export class PubackDelay {
       this.count--;
       ran++;
       // Queued again behind the others: each due a quiet period from now, so the ring stays in order.
-      if (check?.(now) === true) this.hold(check, now);
+      if (check?.check(now) === true) this.hold(check, now);
     }
     return ran;
   }
@@ -263,7 +267,7 @@ export class PubackDelay {
   private grow(): void {
     const size = this.due.length;
     const due = new Float64Array(size * 2);
-    const checks = new Array<PubackCheck | undefined>(size * 2).fill(undefined);
+    const checks = new Array<HeldPubacks | undefined>(size * 2).fill(undefined);
     for (let i = 0; i < this.count; i++) {
       const from = (this.head + i) % size;
       due[i] = this.due[from];
@@ -302,7 +306,7 @@ interface ClientInternals {
     _newPacket(this: ClientInternals['_parser']): boolean;
     listeners(event: 'packet'): ((this: unknown, packet: LanePacket) => void)[];
     removeListener(event: 'packet', listener: (packet: LanePacket) => void): void;
-    on(event: 'packet', listener: (this: unknown, packet: LanePacket) => void): void;
+    on(event: 'packet', listener: (this: never, packet: LanePacket) => void): void;
   };
   _nextBatch: (error?: Error | null) => void;
   _keepaliveInterval: number;
@@ -322,13 +326,12 @@ interface LanePacket {
   properties?: unknown;
 }
 
-export interface ReportLaneOptions {
+export interface ReportLaneOptions<R> {
   /** The only topic the lane carries: the connection's own report topic. */
   topic: string;
-  /** False while a subscription could match the topic. */
-  open(): boolean;
-  /** Ingest of one report; it must not throw. */
-  deliver(payload: Buffer): void;
+  /** What the sink is handed with each report of this connection. */
+  route: R;
+  sink: ReportSink<R>;
   /** Where PUBACKs wait to share a write (while it is `holding`); without it each read's PUBACKs leave at once. */
   pubacks?: PubackDelay;
 }
@@ -394,51 +397,71 @@ export function wholeReport(chunk: Buffer, at: number, topic: Buffer): number {
   return end;
 }
 
+/** The shared half of a lane: ingest's, one for every connection. */
+export interface ReportSink<R> {
+  /** False while a subscription could match a report topic. */
+  open(): boolean;
+  /** Ingest of one report of the connection `route` names; it must not throw. */
+  deliver(route: R, payload: Buffer): void;
+}
+
+/** The parser's fields and methods the lane's hooks work with (see `ClientInternals`). */
+type LaneParser = ClientInternals['_parser'] & { _lane?: ReportLane<unknown> };
+
 /**
- * Opens the lane on a connected client. Call it once the connection is authenticated and its
- * CONNACK is out (Aedes' `clientReady`); packets queued before that go Aedes' way.
+ * One connection's lane: its state in one object, its hooks on the parser shared by every
+ * connection (each finds the lane through the parser). As eleven closures around their variables
+ * it cost about 900 bytes a connection more (a heap snapshot at 20,000 gateways, docs/BENCHMARKS.md
+ * item 43).
  */
-export function openReportLane(client: Client, options: ReportLaneOptions): ReportLaneHandle | null {
-  const c = client as unknown as ClientInternals;
-  // Aedes' own listener, and no other: the lane empties and reuses the packets it takes (below).
-  const parser = c._parser;
-  const listeners = parser.listeners('packet');
-  if (listeners.length !== 1) return null;
-  const [original] = listeners;
-  // The parser makes the object of the next packet as soon as it has emitted one, and keeps it
-  // for a whole report interval, long enough for it to be promoted to the old generation: one
-  // object a report that only a full collection frees. A report the lane has taken leaves its
-  // object to be the next one instead (the one just made dies young).
-  let spare: LanePacket | null = null;
-  const makeNext = parser._newPacket;
-  parser._newPacket = function newPacket() {
-    const done = makeNext.call(this);
-    if (spare !== null) {
-      this.packet = spare;
-      spare = null;
-    }
-    return done;
-  };
-  const { topic, open, deliver, pubacks } = options;
-  // Packets handed to Aedes and not finished: it calls the client's `_nextBatch` for each.
-  let onAedesPath = 0;
-  // PUBACKs not yet written (the first `heldCount` packet identifiers; the array is the
-  // connection's for its life), and whether a sweep will release them.
-  const held: number[] = new Array<number>(MAX_HELD_PUBACKS).fill(0);
-  let heldCount = 0;
-  let waiting = false;
-  // When the first of the held PUBACKs was held, and whether the client published since the
-  // sweep last looked at them.
-  let heldSince = 0;
-  let publishedSince = false;
-  // A publication of the server's own (`sendOwn`) waiting to leave with the held PUBACKs.
-  let rider: Buffer | null = null;
-  const writeHeld = () => {
-    if (heldCount === 0 && rider === null) return;
-    const count = heldCount;
-    const own = rider;
-    heldCount = 0;
-    rider = null;
+class ReportLane<R> implements ReportLaneHandle, HeldPubacks {
+  /** Packets handed to Aedes and not finished: it calls the client's `_nextBatch` for each. */
+  onAedesPath = 0;
+  /**
+   * A packet object the lane emptied, to be the parser's next. The parser makes the object of the
+   * next packet as soon as it has emitted one, and keeps it for a whole report interval, long
+   * enough for it to be promoted to the old generation: one object a report that only a full
+   * collection frees. A report the lane has taken leaves its object to be the next one instead
+   * (the one just made dies young).
+   */
+  spare: LanePacket | null = null;
+  /** PUBACKs not yet written: the first `heldCount` packet identifiers (the array is the connection's for its life). */
+  readonly held: number[] = new Array<number>(MAX_HELD_PUBACKS).fill(0);
+  heldCount = 0;
+  /** Whether a sweep will release the held PUBACKs. */
+  waiting = false;
+  /** When the first of the held PUBACKs was held, and whether the client published since the sweep last looked at them. */
+  heldSince = 0;
+  publishedSince = false;
+  /** A publication of the server's own (`sendOwn`) waiting to leave with the held PUBACKs. */
+  rider: Buffer | null = null;
+  /** Whether the socket is corked until the parser is through the chunk (the next tick). */
+  corked = false;
+  /** The report topic's bytes, which `parseChunk` matches reports against. */
+  readonly topicBytes: Buffer;
+
+  constructor(
+    readonly client: Client,
+    readonly c: ClientInternals,
+    readonly topic: string,
+    readonly route: R,
+    readonly sink: ReportSink<R>,
+    readonly pubacks: PubackDelay | undefined,
+    /** The parser's own `_newPacket`, `parse` and Aedes' listener of its packets. */
+    readonly makeNext: LaneParser['_newPacket'],
+    readonly parse: LaneParser['parse'],
+    readonly original: (this: unknown, packet: LanePacket) => void,
+  ) {
+    this.topicBytes = keptBytes(topic);
+  }
+
+  writeHeld(): void {
+    if (this.heldCount === 0 && this.rider === null) return;
+    const count = this.heldCount;
+    const own = this.rider;
+    this.heldCount = 0;
+    this.rider = null;
+    const c = this.c;
     // A closed connection's client resends these reports on its next one (duplicates to ingest).
     if (c.closed || !c.connected) return;
     // A publication alone goes out as it was made.
@@ -447,143 +470,187 @@ export function openReportLane(client: Client, options: ReportLaneOptions): Repo
       return;
     }
     const packets = Buffer.allocUnsafe(4 * count + (own === null ? 0 : own.length));
-    const at = putPubacks(packets, held, count, 0);
+    const at = putPubacks(packets, this.held, count, 0);
     if (own !== null) own.copy(packets, at);
     c.conn.write(packets);
-  };
-  const check: PubackCheck = (now) => {
+  }
+
+  check(now: number): boolean {
     // With a publication waiting beside them, the PUBACKs leave now.
-    if (heldCount > 0 && rider === null && pubacks!.mayHoldOn(heldSince, now, publishedSince)) {
-      publishedSince = false;
+    if (this.heldCount > 0 && this.rider === null && this.pubacks!.mayHoldOn(this.heldSince, now, this.publishedSince)) {
+      this.publishedSince = false;
       return true;
     }
-    waiting = false;
-    writeHeld();
+    this.waiting = false;
+    this.writeHeld();
     return false;
-  };
+  }
+
   /** Queues the connection for a sweep a quiet period on, which writes what it holds by then. */
-  const awaitSweep = () => {
-    waiting = true;
-    publishedSince = false;
-    pubacks!.hold(check);
-  };
-  // The PUBACKs of every report parsed from one read leave in one write: the socket is corked at
-  // the first and uncorked once the parser is through the chunk (the next tick).
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    c.conn.uncork();
-  };
-  const nextBatch = c._nextBatch;
-  c._nextBatch = (error) => {
-    if (onAedesPath > 0) onAedesPath--;
-    nextBatch(error);
-  };
+  awaitSweep(): void {
+    this.waiting = true;
+    this.publishedSince = false;
+    this.pubacks!.hold(this);
+  }
+
   /** Whether the lane may take a report now (see the top of this file). */
-  const mayTake = () => onAedesPath === 0 && c.connected && !c.closed && c.conn.writableLength < MAX_QUEUED_BYTES && open();
+  mayTake(): boolean {
+    const c = this.c;
+    return this.onAedesPath === 0 && c.connected && !c.closed && c.conn.writableLength < MAX_QUEUED_BYTES && this.sink.open();
+  }
+
   /** A report the lane takes: applied at once, its PUBACK written now or held. */
-  const take = (id: number, payload: Buffer) => {
+  take(id: number, payload: Buffer): void {
+    const pubacks = this.pubacks;
     pubacks?.took();
     const holding = pubacks?.holding === true;
     // Whole milliseconds: a small integer, which needs no heap number of its own.
-    if (holding && heldCount === 0) heldSince = Math.floor(performance.now());
-    held[heldCount++] = id;
+    if (holding && this.heldCount === 0) this.heldSince = Math.floor(performance.now());
+    this.held[this.heldCount++] = id;
     if (!holding) {
-      if (!corked) {
-        corked = true;
-        c.conn.cork();
-        process.nextTick(uncork);
+      // The PUBACKs of every report parsed from one read leave in one write: the socket is corked
+      // at the first and uncorked once the parser is through the chunk (the next tick).
+      if (!this.corked) {
+        this.corked = true;
+        this.c.conn.cork();
+        process.nextTick(uncork, this);
       }
       // With any still held from before holding stopped, in order.
-      writeHeld();
-    } else if (heldCount >= MAX_HELD_PUBACKS) writeHeld();
-    else if (!waiting) awaitSweep();
-    else publishedSince = true;
+      this.writeHeld();
+    } else if (this.heldCount >= MAX_HELD_PUBACKS) this.writeHeld();
+    else if (!this.waiting) this.awaitSweep();
+    else this.publishedSince = true;
+    const c = this.c;
     if (c._keepaliveInterval > 0) c._keepaliveTimer?.refresh();
-    deliver(payload);
-  };
-  c._parser.removeListener('packet', original);
-  c._parser.on('packet', function lane(this: unknown, packet: LanePacket) {
-    if (packet.cmd === 'publish' && packet.qos === 1 && packet.retain !== true && packet.topic === topic && mayTake()) {
-      take(packet.messageId ?? 0, packet.payload ?? Buffer.alloc(0));
-      // Nobody reads this packet again: back to the state Packet's constructor gives it, to be the
-      // parser's next. (Left pointing at the payload and topic from the old generation, it would
-      // make every scavenge keep those too, until they were promoted as well.)
-      packet.cmd = null;
-      packet.retain = false;
-      packet.qos = 0;
-      packet.dup = false;
-      packet.length = -1;
-      packet.topic = null;
-      packet.payload = null;
-      packet.messageId = undefined;
-      // MQTT 5 properties would be one more field for the next packet to carry: not reused.
-      if (packet.properties === undefined) spare = packet;
-      return;
-    }
-    // [MQTT-4.6.0-2] PUBACKs leave in the order of their PUBLISHes: Aedes answers this one at once.
-    writeHeld();
-    onAedesPath++;
-    original.call(this, packet);
-  });
-  // A chunk read from the socket that begins with whole reports of this connection, as a gateway's
-  // chunks do: the lane reads those itself, without the parser's buffer list, packet object and
-  // topic string, and leaves the parser the rest of the chunk (from its first other packet, or a
-  // report cut short), so the order of the connection's packets is kept. Only while the parser
-  // holds nothing of an earlier chunk, and for MQTT 3.1 and 3.1.1 (5 adds properties).
-  const topicBytes = Buffer.from(topic, 'utf8');
-  const parse = parser.parse;
-  parser.parse = function parseChunk(chunk) {
+    this.sink.deliver(this.route, payload);
+  }
+
+  sendOwn(topic: string, payload: Buffer): boolean {
+    const c = this.c;
+    // MQTT 3.1 and 3.1.1 share the PUBLISH layout written below; 5 adds properties.
+    if (!c.connected || c.closed || (c.version !== 4 && c.version !== 3) || c.conn.writableLength >= MAX_QUEUED_BYTES) return false;
+    const own = c.subscriptions[topic];
+    if (!own) return false;
+    // The emitter's own trie of listeners (mqemitter): every live subscription and internal listener.
+    const receivers = c.broker.mq._matcher?.match(topic);
+    if (!receivers || receivers.length !== 1 || receivers[0] !== own.func) return false;
+    const topicLength = Buffer.byteLength(topic);
+    const remaining = 2 + topicLength + payload.length;
+    if (topicLength > 0xffff || remaining > 0x1fffff) return false;
+    const lengthBytes = remaining < 0x80 ? 1 : remaining < 0x4000 ? 2 : 3;
+    const packets = Buffer.allocUnsafe(1 + lengthBytes + remaining);
     let at = 0;
-    if (this.error === null && this._stateCounter === 0 && this._list.length === 0 && (c.version === 4 || c.version === 3)) {
-      for (;;) {
-        const end = wholeReport(chunk, at, topicBytes);
-        if (end < 0 || !mayTake()) break;
-        take(found.id, chunk.subarray(found.payloadStart, end));
-        at = end;
-        if (at === chunk.length) return 0;
-      }
+    // PUBLISH (section 3.3): type 3, QoS 0, neither DUP nor RETAIN; no packet identifier at QoS 0.
+    packets[at++] = 0x30;
+    for (let rest = remaining; ; ) {
+      const byte = rest % 0x80;
+      rest = Math.floor(rest / 0x80);
+      packets[at++] = rest > 0 ? byte | 0x80 : byte;
+      if (rest === 0) break;
     }
-    return parse.call(this, at === 0 ? chunk : chunk.subarray(at));
+    packets.writeUInt16BE(topicLength, at);
+    at += 2;
+    at += packets.write(topic, at, 'utf8');
+    payload.copy(packets, at);
+    // Held PUBACKs leave at a sweep within a quiet period. While the lane holds them, the
+    // publication waits for that write, with the PUBACKs held now or those of the reports that
+    // come meanwhile (a gateway reporting every second sends one), instead of a write of its
+    // own. Otherwise it leaves now, with any still held.
+    this.rider = this.rider === null ? packets : Buffer.concat([this.rider, packets]);
+    // (Without a sweep to wait for, nothing is held: `take` queues one for the first it holds.)
+    if (this.waiting) return true;
+    if (this.pubacks?.holding === true) this.awaitSweep();
+    else this.writeHeld();
+    return true;
+  }
+}
+
+function uncork(lane: ReportLane<unknown>): void {
+  lane.corked = false;
+  lane.c.conn.uncork();
+}
+
+/** The parser's `_newPacket` on a lane: the emptied packet of a report taken becomes the next one. */
+function newPacket(this: LaneParser): boolean {
+  const lane = this._lane!;
+  const done = lane.makeNext.call(this);
+  if (lane.spare !== null) {
+    this.packet = lane.spare;
+    lane.spare = null;
+  }
+  return done;
+}
+
+/** The parser's only listener of packets on a lane: a report it may take, or Aedes' way. */
+function lanePacket(this: LaneParser, packet: LanePacket): void {
+  const lane = this._lane!;
+  if (packet.cmd === 'publish' && packet.qos === 1 && packet.retain !== true && packet.topic === lane.topic && lane.mayTake()) {
+    lane.take(packet.messageId ?? 0, packet.payload ?? Buffer.alloc(0));
+    // Nobody reads this packet again: back to the state Packet's constructor gives it, to be the
+    // parser's next. (Left pointing at the payload and topic from the old generation, it would
+    // make every scavenge keep those too, until they were promoted as well.)
+    packet.cmd = null;
+    packet.retain = false;
+    packet.qos = 0;
+    packet.dup = false;
+    packet.length = -1;
+    packet.topic = null;
+    packet.payload = null;
+    packet.messageId = undefined;
+    // MQTT 5 properties would be one more field for the next packet to carry: not reused.
+    if (packet.properties === undefined) lane.spare = packet;
+    return;
+  }
+  // [MQTT-4.6.0-2] PUBACKs leave in the order of their PUBLISHes: Aedes answers this one at once.
+  lane.writeHeld();
+  lane.onAedesPath++;
+  lane.original.call(this, packet);
+}
+
+/**
+ * The parser's `parse` on a lane. A chunk read from the socket that begins with whole reports of
+ * this connection, as a gateway's chunks do: the lane reads those itself, without the parser's
+ * buffer list, packet object and topic string, and leaves the parser the rest of the chunk (from
+ * its first other packet, or a report cut short), so the order of the connection's packets is
+ * kept. Only while the parser holds nothing of an earlier chunk, and for MQTT 3.1 and 3.1.1 (5
+ * adds properties).
+ */
+function parseChunk(this: LaneParser, chunk: Buffer): number {
+  const lane = this._lane!;
+  let at = 0;
+  if (this.error === null && this._stateCounter === 0 && this._list.length === 0 && (lane.c.version === 4 || lane.c.version === 3)) {
+    for (;;) {
+      const end = wholeReport(chunk, at, lane.topicBytes);
+      if (end < 0 || !lane.mayTake()) break;
+      lane.take(found.id, chunk.subarray(found.payloadStart, end));
+      at = end;
+      if (at === chunk.length) return 0;
+    }
+  }
+  return lane.parse.call(this, at === 0 ? chunk : chunk.subarray(at));
+}
+
+/**
+ * Opens the lane on a connected client. Call it once the connection is authenticated and its
+ * CONNACK is out (Aedes' `clientReady`); packets queued before that go Aedes' way.
+ */
+export function openReportLane<R>(client: Client, options: ReportLaneOptions<R>): ReportLaneHandle | null {
+  const c = client as unknown as ClientInternals;
+  // Aedes' own listener, and no other: the lane empties and reuses the packets it takes.
+  const parser = c._parser as LaneParser;
+  const listeners = parser.listeners('packet');
+  if (listeners.length !== 1) return null;
+  const [original] = listeners;
+  const lane = new ReportLane<R>(client, c, options.topic, options.route, options.sink, options.pubacks, parser._newPacket, parser.parse, original);
+  parser._lane = lane as ReportLane<unknown>;
+  parser._newPacket = newPacket;
+  parser.parse = parseChunk;
+  const nextBatch = c._nextBatch;
+  c._nextBatch = (error) => {
+    if (lane.onAedesPath > 0) lane.onAedesPath--;
+    nextBatch(error);
   };
-  return {
-    client,
-    sendOwn(topic, payload) {
-      // MQTT 3.1 and 3.1.1 share the PUBLISH layout written below; 5 adds properties.
-      if (!c.connected || c.closed || (c.version !== 4 && c.version !== 3) || c.conn.writableLength >= MAX_QUEUED_BYTES) return false;
-      const own = c.subscriptions[topic];
-      if (!own) return false;
-      // The emitter's own trie of listeners (mqemitter): every live subscription and internal listener.
-      const receivers = c.broker.mq._matcher?.match(topic);
-      if (!receivers || receivers.length !== 1 || receivers[0] !== own.func) return false;
-      const topicLength = Buffer.byteLength(topic);
-      const remaining = 2 + topicLength + payload.length;
-      if (topicLength > 0xffff || remaining > 0x1fffff) return false;
-      const lengthBytes = remaining < 0x80 ? 1 : remaining < 0x4000 ? 2 : 3;
-      const packets = Buffer.allocUnsafe(1 + lengthBytes + remaining);
-      let at = 0;
-      // PUBLISH (section 3.3): type 3, QoS 0, neither DUP nor RETAIN; no packet identifier at QoS 0.
-      packets[at++] = 0x30;
-      for (let rest = remaining; ; ) {
-        const byte = rest % 0x80;
-        rest = Math.floor(rest / 0x80);
-        packets[at++] = rest > 0 ? byte | 0x80 : byte;
-        if (rest === 0) break;
-      }
-      packets.writeUInt16BE(topicLength, at);
-      at += 2;
-      at += packets.write(topic, at, 'utf8');
-      payload.copy(packets, at);
-      // Held PUBACKs leave at a sweep within a quiet period. While the lane holds them, the
-      // publication waits for that write, with the PUBACKs held now or those of the reports that
-      // come meanwhile (a gateway reporting every second sends one), instead of a write of its
-      // own. Otherwise it leaves now, with any still held.
-      rider = rider === null ? packets : Buffer.concat([rider, packets]);
-      // (Without a sweep to wait for, nothing is held: `take` queues one for the first it holds.)
-      if (waiting) return true;
-      if (pubacks?.holding === true) awaitSweep();
-      else writeHeld();
-      return true;
-    },
-  };
+  parser.removeListener('packet', original);
+  parser.on('packet', lanePacket);
+  return lane;
 }

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { AedesPublishPacket, Client } from 'aedes';
 import { AggregationService, type GatewaySender } from '../aggregation/aggregation.service';
 import { BrokerService } from '../broker/broker.service';
-import { PubackDelay, SubscriptionWatch, type ReportLaneOptions } from '../broker/report-lane';
+import { PubackDelay, SubscriptionWatch, type ReportLaneOptions, type ReportSink } from '../broker/report-lane';
 import { ClusterService } from '../cluster/cluster.service';
 import { LoopTimers } from '../common/loop-timers';
 import { APP_CONFIG } from '../config/app-config.module';
@@ -22,6 +22,13 @@ const HANDLERS: Partial<Record<GatewayTopicKind, MessageHandler>> = {
 };
 
 const REJECT_LOG_INTERVAL_MS = 10_000;
+
+/** A lane's connection as ingest knows it: the report topic, parsed once, and who sends on it. */
+interface LaneRoute {
+  parsed: ParsedTopic & { scope: 'gateway' };
+  topic: string;
+  sender: GatewaySender;
+}
 
 export interface IngestObserver {
   onAccepted?(kind: GatewayTopicKind): void;
@@ -110,25 +117,32 @@ export class IngestService implements OnModuleInit, OnModuleDestroy {
    * The report lane of an authenticated gateway's connection (broker/report-lane.ts), or null where
    * reports must take Aedes' path (cluster mode, or the lane switched off).
    */
-  reportLane(address: GatewayAddress): ReportLaneOptions | null {
-    const watch = this.reportSubscriptions;
-    if (!watch || address.cluster !== this.agg.clusterId) return null;
+  reportLane(address: GatewayAddress): ReportLaneOptions<LaneRoute> | null {
+    if (!this.reportSubscriptions || address.cluster !== this.agg.clusterId) return null;
     const topic = gatewayTopic(address, 'report');
-    const parsed: ParsedTopic = { scope: 'gateway', kind: 'report', cluster: address.cluster, enterprise: address.enterprise, gateway: address.gateway };
-    const sender: GatewaySender = { clientId: gatewayClientId(address), gateway: undefined };
     return {
       topic,
-      pubacks: this.pubacks ?? undefined,
-      open: () => watch.clear,
-      deliver: (payload) => {
-        try {
-          this.apply(parsed, topic, payload, sender);
-        } catch (error) {
-          this.logger.error(`ingest failed on ${topic}: ${(error as Error).stack ?? String(error)}`);
-        }
+      route: {
+        parsed: { scope: 'gateway', kind: 'report', cluster: address.cluster, enterprise: address.enterprise, gateway: address.gateway },
+        topic,
+        sender: { clientId: gatewayClientId(address), gateway: undefined },
       },
+      sink: this.laneSink,
+      pubacks: this.pubacks ?? undefined,
     };
   }
+
+  /** Every lane's way into ingest: one object, each connection's lane hands it its route. */
+  private readonly laneSink: ReportSink<LaneRoute> = {
+    open: () => this.reportSubscriptions?.clear === true,
+    deliver: (route, payload) => {
+      try {
+        this.apply(route.parsed, route.topic, payload, route.sender);
+      } catch (error) {
+        this.logger.error(`ingest failed on ${route.topic}: ${(error as Error).stack ?? String(error)}`);
+      }
+    },
+  };
 
   private safely(packet: AedesPublishPacket, client: Client | null, shared = false): void {
     try {
