@@ -65,7 +65,12 @@ export interface GatewayState {
   online: boolean;
   lastSeen: number;
   secretHash: string | null;
-  held: Map<number, ReportPayload>;
+  /**
+   * Reports ahead of the watermark, by seq, until their predecessors arrive. Made at the first one
+   * and dropped once empty: most gateways never send a report out of order, and an empty map for
+   * each of 20,000 gateways took 3.7 MB.
+   */
+  held: Map<number, ReportPayload> | undefined;
   /** Acknowledge the watermark at the next flush even if it did not move (the gateway seems not to know it). */
   reAck: boolean;
   /** Run of its latest birth or applied report; '' when it never named one. */
@@ -211,7 +216,7 @@ function newGateway(id: string, enterpriseId: string, stored?: { lastSeq: number
     online: false,
     lastSeen: stored?.lastSeen ?? 0,
     secretHash: stored?.secretHash ?? null,
-    held: new Map(),
+    held: undefined,
     reAck: false,
     run: stored?.run ?? '',
     dirty: false,
@@ -419,7 +424,7 @@ export class AggregationService {
       gw.lastSeq = birth.seq;
       gw.ackedSeq = Math.min(gw.ackedSeq, birth.seq);
     }
-    gw.held.clear();
+    gw.held = undefined;
     gw.reAck = true;
     gw.online = true;
     gw.lastSeen = Math.max(gw.lastSeen, birth.ts);
@@ -530,19 +535,24 @@ export class AggregationService {
     if (report.seq > gw.lastSeq + 1) {
       // Out of order: keep it until its predecessors arrive, so the watermark never skips a report
       // the gateway still holds (acking past a gap would make it forget the missing one).
-      if (gw.held.has(report.seq)) {
+      const held = gw.held ?? (gw.held = new Map());
+      if (held.has(report.seq)) {
         this.count(COUNTER_DUPLICATE);
         return 'duplicate';
       }
       this.count(COUNTER_GAP);
-      if (gw.held.size >= MAX_HELD_REPORTS_PER_GATEWAY) return 'dropped';
-      gw.held.set(report.seq, report);
+      if (held.size >= MAX_HELD_REPORTS_PER_GATEWAY) return 'dropped';
+      held.set(report.seq, report);
       return 'held';
     }
     this.applyInOrder(gw, report);
-    for (let next = gw.held.get(gw.lastSeq + 1); next; next = gw.held.get(gw.lastSeq + 1)) {
-      gw.held.delete(next.seq);
-      this.applyInOrder(gw, next);
+    const held = gw.held;
+    if (held !== undefined) {
+      for (let next = held.get(gw.lastSeq + 1); next; next = held.get(gw.lastSeq + 1)) {
+        held.delete(next.seq);
+        this.applyInOrder(gw, next);
+      }
+      if (held.size === 0) gw.held = undefined;
     }
     return 'applied';
   }
@@ -732,7 +742,7 @@ export class AggregationService {
       gw.online = row.online;
       gw.lastSeen = Math.max(gw.lastSeen, row.lastSeen);
       gw.run = row.run;
-      gw.held.clear();
+      gw.held = undefined;
       if (row.run === this.run && row.lastSeen > 0) this.asOf = Math.max(this.asOf ?? 0, row.lastSeen);
     }
     this.version++;
@@ -750,7 +760,7 @@ export class AggregationService {
       if (!taken(gw.enterpriseId)) continue;
       gw.lastSeq = byId.get(gw.id)?.lastSeq ?? 0;
       gw.ackedSeq = gw.lastSeq;
-      gw.held.clear();
+      gw.held = undefined;
       gw.reAck = true;
     }
   }

@@ -52,3 +52,23 @@ describe('AggregationService.applyReport with a connection sender', () => {
     expect(agg.gateways.size).toBe(1);
   });
 });
+
+describe('AggregationService.applyReport out of order', () => {
+  it('holds reports ahead of the watermark in a map made for them, applies them in order, and drops the map once empty', () => {
+    const agg = new AggregationService('c1');
+    agg.applyBirth(address, birthFixture('m1', 3, [], 0, Date.UTC(2020, 0, 2, 3)));
+    const gw = agg.gateways.get(gatewayClientId(address))!;
+    expect(agg.applyReport(address, report(1))).toBe('applied');
+    expect(gw.held).toBeUndefined();
+    expect(agg.applyReport(address, report(4))).toBe('held');
+    expect(agg.applyReport(address, report(3))).toBe('held');
+    expect(agg.applyReport(address, report(4))).toBe('duplicate');
+    expect(gw.held?.size).toBe(2);
+    expect(gw.lastSeq).toBe(1);
+    // The missing one: it and both held, in order.
+    expect(agg.applyReport(address, report(2))).toBe('applied');
+    expect(gw.lastSeq).toBe(4);
+    expect(gw.held).toBeUndefined();
+    expect(agg.enterprises.get('m1')!.years.get(2020)!.salesFen).toBe(400);
+  });
+});
