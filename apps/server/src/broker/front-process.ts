@@ -243,8 +243,11 @@ function readingInto(received: net.Socket, buffer: Buffer, onRead: (bytes: numbe
     },
   } as net.SocketConstructorOpts);
   // Node counts the sockets a server handed over by the received socket's 'close' (for the
-  // server's 'close' event and getConnections()): it is this one's now.
-  socket.once('close', () => received.emit('close', false));
+  // server's 'close' event and getConnections()). What listens for it listens to this one's now,
+  // and the received socket, with its two stream states, is let go: kept for its 'close', it was
+  // about 1 KB a connection (a heap snapshot of a front at 20,000 gateways, docs/BENCHMARKS.md item 43).
+  const onClose = received.listeners('close') as ((hadError: boolean) => void)[];
+  if (onClose.length > 0) socket.once('close', () => onClose.forEach((listener) => listener.call(socket, false)));
   return socket;
 }
 
