@@ -32,7 +32,7 @@ export const CONFIG_DEFAULTS = {
   /** Node flags each front process gets beyond its own (space-separated), e.g. --cpu-prof for a profile of every front. */
   MQTT_FRONT_NODE_ARGS: '',
   /** The old generation may grow to 1 + this/100 times what the last full collection kept (0: V8's own factor, up to 4). */
-  HEAP_GROWING_PERCENT: '100',
+  HEAP_GROWING_PERCENT: '75',
   DASHBOARD_DIR: DEFAULT_DASHBOARD_DIR,
   /** Empty: trainer commands are refused (403) until an operator sets a token. */
   TRAINER_TOKEN: '',
