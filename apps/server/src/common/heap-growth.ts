@@ -7,8 +7,9 @@ import { setFlagsFromString } from 'node:v8';
  * docs/BENCHMARKS.md), full collections are rare, and V8's own factor let the heap of 18,976
  * gateways grow from about 310 MB kept to 865 MB between two of them: server RSS up to 1,106-1,380
  * MiB, against at most 899-901 MiB over five minutes with a factor of 2, at the same CPU per report
- * (docs/BENCHMARKS.md, item 31). The default factor, 1.75, keeps about 60 MB less than 2 at 20,000
- * gateways, for no CPU measured at 10,000 (item 43).
+ * (docs/BENCHMARKS.md, item 31). With the default factor, 1.75, 20,000 gateways peaked at 917-949 MiB
+ * summed over the server and its fronts in five minutes, against 998-1,029 with 2, for no CPU
+ * measured at 10,000 (item 43).
  *
  * V8 reads the factor each time it sets the next limit, after a full collection, so setting it once
  * the process runs takes effect from the next one. It is a process-wide setting: the server's
